@@ -1,0 +1,111 @@
+"""The ``cebase`` command: a thin layer of argument parsing over the core.
+
+Each subcommand is a module in this package with ``add_arguments(parser)`` and
+``run(args) -> int``. Exit codes are a contract: 0 clean, 1 findings of
+severity error, 2 usage or internal failure. No traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from .. import __version__
+
+COMMANDS = {
+    "validate": ("validate", "校验登记册中的全部（或指定的）记录"),
+    "new": ("new", "生成带中文注释的申报或年度自查模板"),
+}
+# Command modules import heavy dependencies (MkDocs, Git) inside ``run`` only,
+# so that ``cebase validate`` starts fast.
+
+EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how the command was called (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"cebase：命令用法错误：{message}\n运行 `cebase --help` 查看用法。\n")
+        raise SystemExit(EXIT_FAILURE)
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”应写成 YYYY-MM-DD，例如 2025-11-07") from None
+
+
+def common(formats: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Options every subcommand shares."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--root", type=Path, default=Path("."), help="登记册根目录（含 cycles/ 和 submissions/），默认当前目录")
+    p.add_argument("--now", type=parse_date, default=None, help="按此日期判断截止和状态（YYYY-MM-DD），默认今天")
+    if formats:
+        p.add_argument("--format", choices=list(formats), default=formats[0], help="输出格式")
+    return p
+
+
+def today(args: argparse.Namespace) -> date:
+    """The date rules run at: ``--now`` or the real date, read here and only here."""
+    return args.now or date.today()
+
+
+def relative_to_root(root: Path, given: str) -> str:
+    """A user-given path, as a registry-relative POSIX path."""
+    p = Path(given)
+    candidates = [p] if p.is_absolute() else [Path.cwd() / p, root / p]
+    for c in candidates:
+        try:
+            return c.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    raise UsageError(f"路径“{given}”不在登记册根目录 {root} 之内。")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cebase", description="乌鲁木齐市市级专业技术人员继续教育基地登记册工具")
+    parser.add_argument("--version", action="version", version=f"cebase {__version__}")
+    subs = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    for name, (module, help_text) in COMMANDS.items():
+        mod = importlib.import_module(f".{module}", __name__)
+        sub = subs.add_parser(name, help=help_text, description=help_text, parents=mod.parents())
+        mod.add_arguments(sub)
+        sub.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return EXIT_FAILURE
+    if hasattr(args, "root") and not args.root.is_dir():
+        sys.stderr.write(f"cebase：登记册根目录 {args.root} 不存在。请用 --root 指定正确的文件夹。\n")
+        return EXIT_FAILURE
+    try:
+        return int(args._run(args))
+    except UsageError as exc:
+        sys.stderr.write(f"cebase：{exc}\n")
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        sys.stderr.write("cebase：已中断。\n")
+        return EXIT_FAILURE
+    except Exception as exc:  # the contract: exit 2, never a traceback for a user
+        if os.environ.get("CEBASE_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"cebase：内部错误（{type(exc).__name__}）。这不是您的文件的问题，请联系系统技术服务 0991-3193615；"
+            "维护人员可设置环境变量 CEBASE_DEBUG=1 查看详细信息。\n"
+        )
+        return EXIT_FAILURE

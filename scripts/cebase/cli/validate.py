@@ -1,0 +1,28 @@
+"""``cebase validate [PATH...]``: every record under the root, or just those paths."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..findings import has_errors
+from ..registry import scan
+from ..report import REPORTERS
+from ..validate import validate
+from . import EXIT_FINDINGS, EXIT_OK, common, relative_to_root
+
+
+def parents() -> list[argparse.ArgumentParser]:
+    return [common(list(REPORTERS))]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="只校验这些文件或文件夹（默认全部）")
+
+
+def run(args: argparse.Namespace) -> int:
+    reg = scan(args.root)
+    paths = [relative_to_root(args.root, p) for p in args.paths] or None
+    result = validate(reg, paths, now=args.now)
+    sys.stdout.write(REPORTERS[args.format](result.findings, result.files))
+    return EXIT_FINDINGS if has_errors(result.findings) else EXIT_OK

@@ -1,0 +1,120 @@
+"""The bureau's rules: small pure functions over loaded records.
+
+Each rule has an id, says which record kinds it reads, and yields findings;
+none prints or reads the clock (the date comes in the context). Rules run only
+on schema-clean records, so they may trust the shape the schema guarantees;
+``personal-id`` is the exception and scans whatever could be loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..findings import Finding, Severity, field_path
+from ..registry import Record, Registry, Submission
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    registry: Registry
+    now: date | None = None
+
+    def submission_of(self, rec: Record) -> Submission | None:
+        parts = rec.relpath.split("/")
+        if len(parts) == 4 and parts[0] == "submissions":
+            inst = self.registry.institutions.get(parts[1])
+            return inst.submissions.get(parts[2]) if inst else None
+        return None
+
+    def cycle(self, cycle_id: str, kind: str = "cycle") -> dict[str, Any] | None:
+        return self.registry.cycle_data(cycle_id, kind)
+
+
+RuleFn = Callable[[Record, Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kinds: frozenset[str]
+    fn: RuleFn
+    on_invalid: bool = False  # also runs when the schema found problems
+    emits: tuple[str, ...] = ()  # further rule ids the same function reports
+
+    @property
+    def doc(self) -> str:
+        return (self.fn.__doc__ or "").strip().splitlines()[0]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule_ids() -> frozenset[str]:
+    """Every rule id a finding can carry (checklists may name any of them)."""
+    return frozenset(i for r in RULES.values() for i in (r.id, *r.emits))
+
+
+def rule(
+    rule_id: str, *kinds: str, on_invalid: bool = False, emits: tuple[str, ...] = ()
+) -> Callable[[RuleFn], RuleFn]:
+    def register(fn: RuleFn) -> RuleFn:
+        RULES[rule_id] = Rule(rule_id, frozenset(kinds), fn, on_invalid, emits)
+        return fn
+
+    return register
+
+
+def at(
+    rec: Record,
+    path: Path_,
+    rule_id: str,
+    message: str,
+    *,
+    severity: Severity = Severity.ERROR,
+    key: bool = False,
+) -> Finding:
+    """A finding positioned on the node at ``path`` of ``rec``."""
+    line, col = rec.doc.pos(path, key=key) if rec.doc is not None else (0, 0)
+    return Finding(rec.relpath, line, col, rule_id, message, severity, field_path(path))
+
+
+def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Every scalar of a loaded document with its path."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from walk(v, (*path, i))
+    else:
+        yield path, value
+
+
+def run(rec: Record, ctx: Context) -> list[Finding]:
+    """Load findings, schema findings and rule findings of one record."""
+    out = list(rec.load_findings)
+    if rec.doc is None:
+        return out
+    valid = rec.valid
+    for r in RULES.values():
+        if rec.kind in r.kinds and (valid or r.on_invalid):
+            out.extend(r.fn(rec, ctx))
+    return out
+
+
+# Importing the rule modules registers their rules.
+from . import (  # noqa: E402
+    catalogue,  # noqa: F401
+    contact,  # noqa: F401
+    files,  # noqa: F401
+    identity,  # noqa: F401
+    numbers,  # noqa: F401
+    privacy,  # noqa: F401
+    review,  # noqa: F401
+    submission,  # noqa: F401
+)

@@ -1,0 +1,124 @@
+"""Files a record refers to: the self-report and the attachments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..findings import Finding, Severity
+from ..loader import check_text
+from ..registry import Record, Submission
+from . import Context, at, rule, walk
+
+SELF_REPORT_MIN_CHARS = 1500  # the notice: 自查报告不低于1500字
+SELF_REPORT_MAX_BYTES = 256 * 1024
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+MAGIC = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+TYPE_NAMES = {"pdf": "PDF", "png": "PNG 图片", "jpg": "JPEG 图片", "jpeg": "JPEG 图片"}
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_CODE_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]{0,200}>")
+_URL = re.compile(r"https?://\S+")
+
+
+def count_text(markdown: str) -> int:
+    """Chinese characters plus Latin words, ignoring Markdown syntax, links' targets and spaces."""
+    text = _MD_CODE_FENCE.sub(" ", markdown)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _URL.sub(" ", text)
+    cjk = len(_CJK.findall(text))
+    words = len(_WORD.findall(_CJK.sub(" ", text)))
+    return cjk + words
+
+
+def sniff(head: bytes) -> str | None:
+    """The file type by its first bytes: pdf, png, jpg or None."""
+    for ext, signatures in MAGIC.items():
+        if head.startswith(signatures):
+            return ext
+    return None
+
+
+@rule("self-report-length", "assessment")
+def check_self_report(rec: Record, ctx: Context) -> Iterator[Finding]:
+    """The self-report exists, is clean UTF-8 text and has at least 1500 characters."""
+    sub = ctx.submission_of(rec)
+    if sub is None:
+        return
+    if sub.self_report is None:
+        yield at(rec, ("self_report",), "self-report-length",
+                 "找不到自查报告 self-report.md。请在同一文件夹中新建 self-report.md，撰写不少于 1500 字的《运行情况自查报告》。")
+        return
+    relpath = f"{sub.folder}/self-report.md"
+    raw = sub.self_report.read_bytes()
+    text, problems = check_text(relpath, raw, max_bytes=SELF_REPORT_MAX_BYTES)
+    yield from problems
+    if text is None:
+        return
+    n = count_text(text)
+    if n < SELF_REPORT_MIN_CHARS:
+        yield Finding(relpath, 1, 1, "self-report-length",
+                      f"自查报告正文只有 {n} 字（不计 Markdown 符号、空格和标点），通知要求不少于 "
+                      f"{SELF_REPORT_MIN_CHARS} 字。请补充建设、管理、培训和专业调整等方面的情况。")
+
+
+def _attachment_refs(rec: Record) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    for path, value in walk(rec.data):
+        if isinstance(value, str) and value.startswith("attachments/"):
+            yield path, value
+
+
+def _check_attachment(rec: Record, path: tuple[str | int, ...], ref: str, sub: Submission) -> Iterator[Finding]:
+    name = ref.removeprefix("attachments/")
+    file: Path | None = sub.attachments.get(name)
+    if file is None:
+        yield at(rec, path, "attachment-missing",
+                 f"找不到附件“{ref}”。请把文件上传到 {sub.folder}/attachments/ 文件夹，并确认文件名（含扩展名）与此处完全一致。")
+        return
+    size = file.stat().st_size
+    if size > ATTACHMENT_MAX_BYTES:
+        yield at(rec, path, "attachment-size",
+                 f"附件“{ref}”有 {size / 1048576:.1f} MB，超过 {ATTACHMENT_MAX_BYTES // 1048576} MB 上限。"
+                 "请降低扫描分辨率（150–200 dpi 即可）或压缩后重新上传。")
+    with file.open("rb") as fh:
+        actual = sniff(fh.read(16))
+    ext = name.rsplit(".", 1)[-1].lower()
+    if actual is None:
+        yield at(rec, path, "attachment-type",
+                 f"附件“{ref}”的内容不是 PDF、JPEG 或 PNG 文件。请导出为 PDF，或将扫描件保存为 JPEG/PNG 后上传。")
+    elif MAGIC.get(ext) != MAGIC[actual]:
+        yield at(rec, path, "attachment-type",
+                 f"附件“{ref}”的扩展名是 .{ext}，但内容是{TYPE_NAMES[actual]}。请把扩展名改为 .{actual}。")
+
+
+@rule("attachment-missing", "application", "assessment", emits=("attachment-type", "attachment-size", "attachment-unused"))
+def check_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
+    """Referenced attachments exist, are PDF/JPEG/PNG by their bytes and are under the size cap."""
+    sub = ctx.submission_of(rec)
+    if sub is None:
+        return
+    for path, ref in _attachment_refs(rec):
+        yield from _check_attachment(rec, path, ref, sub)
+    # Report unreferenced files once, on the submission's main record.
+    if rec.kind == "application" or "application" not in sub.records:
+        referenced = {
+            ref.removeprefix("attachments/")
+            for r in sub.records.values()
+            if r.kind != "review" and r.valid
+            for _, ref in _attachment_refs(r)
+        }
+        for name in sorted(set(sub.attachments) - referenced):
+            yield Finding(f"{sub.folder}/attachments/{name}", 0, 0, "attachment-unused",
+                          "此附件没有被任何表单引用。请在表单的相应字段中引用它，或删除该文件。",
+                          Severity.WARNING)
