@@ -96,39 +96,61 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
-def check_text(path: str, raw: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Finding]]:
+def check_text(
+    path: str, raw: bytes, *, max_bytes: int = MAX_BYTES
+) -> tuple[str | None, list[Finding]]:
     """Decode ``raw`` as UTF-8 text and refuse what no honest form contains.
 
     Shared by the YAML loader and the Markdown self-report.
     """
     if len(raw) > max_bytes:
         return None, [
-            Finding(path, 0, 0, "file-size",
-                    f"文件大小为 {len(raw)} 字节，超过上限 {max_bytes} 字节。请删去多余内容；"
-                    "扫描件请放在 attachments/ 文件夹中并在表单里引用。")
+            Finding(
+                path,
+                0,
+                0,
+                "file-size",
+                f"文件大小为 {len(raw)} 字节，超过上限 {max_bytes} 字节。请删去多余内容；"
+                "扫描件请放在 attachments/ 文件夹中并在表单里引用。",
+            )
         ]
     if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return None, [
-            Finding(path, 1, 1, "encoding",
-                    "文件以字节顺序标记（BOM）开头。请另存为“UTF-8（无 BOM）”编码，"
-                    "或在网页编辑器中删除第一行开头的不可见字符。")
+            Finding(
+                path,
+                1,
+                1,
+                "encoding",
+                "文件以字节顺序标记（BOM）开头。请另存为“UTF-8（无 BOM）”编码，"
+                "或在网页编辑器中删除第一行开头的不可见字符。",
+            )
         ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_col(raw[: exc.start].decode("utf-8", "replace"), exc.start)
         return None, [
-            Finding(path, line, col, "encoding",
-                    f"第 {exc.start + 1} 字节不是有效的 UTF-8 编码（可能是 GBK 等编码保存的）。"
-                    "请将文件另存为 UTF-8 编码后重新提交。")
+            Finding(
+                path,
+                line,
+                col,
+                "encoding",
+                f"第 {exc.start + 1} 字节不是有效的 UTF-8 编码（可能是 GBK 等编码保存的）。"
+                "请将文件另存为 UTF-8 编码后重新提交。",
+            )
         ]
     findings: list[Finding] = []
     for m in _FORBIDDEN_CHARS.finditer(text):
         line, col = _line_col(text, m.start())
         findings.append(
-            Finding(path, line, col, "forbidden-char",
-                    f"第 {line} 行第 {col} 列有不可见的{_char_description(m.group())}。"
-                    "请删除该字符（可整行重新输入）。")
+            Finding(
+                path,
+                line,
+                col,
+                "forbidden-char",
+                f"第 {line} 行第 {col} 列有不可见的{_char_description(m.group())}。"
+                "请删除该字符（可整行重新输入）。",
+            )
         )
         if len(findings) >= 20:  # one is enough to refuse; twenty are enough to fix
             break
@@ -136,26 +158,49 @@ def check_text(path: str, raw: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[st
     if m:
         line, col = _line_col(text, m.start())
         findings.append(
-            Finding(path, line, col, "forbidden-char",
-                    "文件使用了单独的回车符（CR）换行。请使用 LF 或 CRLF 换行保存。")
+            Finding(
+                path,
+                line,
+                col,
+                "forbidden-char",
+                "文件使用了单独的回车符（CR）换行。请使用 LF 或 CRLF 换行保存。",
+            )
         )
     return (None if findings else text), findings
 
 
 # Parser messages we can explain in Chinese; others fall back to a general hint.
 _PROBLEMS = (
-    ("mapping values are not allowed", "此处不能出现“键: 值”。常见原因：上一行缩进不一致，或值中含有“: ”——请检查缩进，或把整个值用英文引号括起来。"),
-    ("could not find expected ':'", "缺少英文冒号“:”。每个字段应写成“字段名: 值”（冒号后有一个空格）。"),
+    (
+        "mapping values are not allowed",
+        "此处不能出现“键: 值”。常见原因：上一行缩进不一致，或值中含有“: ”——请检查缩进，或把整个值用英文引号括起来。",
+    ),
+    (
+        "could not find expected ':'",
+        "缺少英文冒号“:”。每个字段应写成“字段名: 值”（冒号后有一个空格）。",
+    ),
     ("did not find expected key", "缩进不一致：同一层级的字段必须左对齐，列表项“- ”也要对齐。"),
     ("did not find expected '-' indicator", "列表项缩进不一致：同一列表的每一项“- ”必须左对齐。"),
-    ("found character '\\t' that cannot start any token", "此处使用了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。"),
+    (
+        "found character '\\t' that cannot start any token",
+        "此处使用了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。",
+    ),
     ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合。"),
-    ("found unknown escape character", "双引号字符串中有无效的转义字符“\\”。请改用单引号，或写成“\\\\”。"),
+    (
+        "found unknown escape character",
+        "双引号字符串中有无效的转义字符“\\”。请改用单引号，或写成“\\\\”。",
+    ),
     ("while scanning a quoted scalar", "引号没有闭合：请检查这一行的引号是否成对。"),
-    ("block sequence entries are not allowed", "此处不能开始列表：“- ”前的字段缺少换行或缩进有误。"),
+    (
+        "block sequence entries are not allowed",
+        "此处不能开始列表：“- ”前的字段缺少换行或缩进有误。",
+    ),
     ("expected <block end>, but found", "缩进或结构有误：请对照模板检查这一行及上一行的缩进。"),
     ("found undefined alias", "使用了别名（*名称）。本系统不接受锚点和别名，请把内容直接写出来。"),
-    ("found undefined tag handle", "使用了标签（!…）。本系统不接受 YAML 标签，请删除“!”开头的标记。"),
+    (
+        "found undefined tag handle",
+        "使用了标签（!…）。本系统不接受 YAML 标签，请删除“!”开头的标记。",
+    ),
 )
 
 
@@ -188,10 +233,18 @@ def load_yaml_text(path: str, text: str) -> LoadResult:
     m = _TAB_INDENT.search(text)
     if m:
         line, col = _line_col(text, m.end() - 1)
-        return LoadResult(None, [
-            Finding(path, line, col, "yaml-tab",
-                    "缩进中使用了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。")
-        ])
+        return LoadResult(
+            None,
+            [
+                Finding(
+                    path,
+                    line,
+                    col,
+                    "yaml-tab",
+                    "缩进中使用了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。",
+                )
+            ],
+        )
     doc = Document(path, None)
     findings: list[Finding] = []
 
@@ -210,30 +263,49 @@ def load_yaml_text(path: str, text: str) -> LoadResult:
             if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    return fail(ev.start_mark, "yaml-multi-doc",
-                                "文件中有多个 YAML 文档（“---”分隔）。每个文件只能有一个文档，请删除多余的“---”及其后内容，或拆成单独的文件。")
+                    return fail(
+                        ev.start_mark,
+                        "yaml-multi-doc",
+                        "文件中有多个 YAML 文档（“---”分隔）。每个文件只能有一个文档，请删除多余的“---”及其后内容，或拆成单独的文件。",
+                    )
                 if ev.version or ev.tags:
-                    return fail(ev.start_mark, "yaml-directive",
-                                "文件使用了“%YAML”或“%TAG”指令。请删除以“%”开头的行。")
+                    return fail(
+                        ev.start_mark,
+                        "yaml-directive",
+                        "文件使用了“%YAML”或“%TAG”指令。请删除以“%”开头的行。",
+                    )
                 continue
             if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
                 continue
             if kind is yaml.AliasEvent:
-                return fail(ev.start_mark, "yaml-alias",
-                            f"使用了别名“*{ev.anchor}”。本系统不接受锚点和别名，请把被引用的内容直接写出来。")
+                return fail(
+                    ev.start_mark,
+                    "yaml-alias",
+                    f"使用了别名“*{ev.anchor}”。本系统不接受锚点和别名，请把被引用的内容直接写出来。",
+                )
             if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 stack.pop()
                 continue
             nodes += 1
             if nodes > MAX_NODES:
-                return fail(ev.start_mark, "yaml-too-large", f"文件包含的条目超过 {MAX_NODES} 个，请精简内容。")
+                return fail(
+                    ev.start_mark,
+                    "yaml-too-large",
+                    f"文件包含的条目超过 {MAX_NODES} 个，请精简内容。",
+                )
             if ev.anchor is not None:
-                return fail(ev.start_mark, "yaml-anchor",
-                            f"使用了锚点“&{ev.anchor}”。本系统不接受锚点和别名，请删除“&{ev.anchor}”。")
+                return fail(
+                    ev.start_mark,
+                    "yaml-anchor",
+                    f"使用了锚点“&{ev.anchor}”。本系统不接受锚点和别名，请删除“&{ev.anchor}”。",
+                )
             if ev.tag is not None:
-                return fail(ev.start_mark, "yaml-tag",
-                            f"使用了 YAML 标签“{ev.tag}”。本系统不接受标签，请删除“!”开头的标记；"
-                            "若想把数字写成文本，请用英文引号括起来。")
+                return fail(
+                    ev.start_mark,
+                    "yaml-tag",
+                    f"使用了 YAML 标签“{ev.tag}”。本系统不接受标签，请删除“!”开头的标记；"
+                    "若想把数字写成文本，请用英文引号括起来。",
+                )
             pos = (ev.start_mark.line + 1, ev.start_mark.column + 1)
             if kind is yaml.ScalarEvent:
                 value = _scalar(ev.value, ev.implicit[0])
@@ -256,16 +328,25 @@ def load_yaml_text(path: str, text: str) -> LoadResult:
                 if isinstance(parent, dict):
                     if frame[2] is None:  # this node is a key
                         if container is not None:
-                            return fail(ev.start_mark, "yaml-complex-key",
-                                        "字段名必须是普通文字，不能是列表或映射。请检查这一行的写法。")
+                            return fail(
+                                ev.start_mark,
+                                "yaml-complex-key",
+                                "字段名必须是普通文字，不能是列表或映射。请检查这一行的写法。",
+                            )
                         key = ev.value
                         if key in frame[3]:
                             first = frame[3][key]
-                            return fail(ev.start_mark, "yaml-duplicate-key",
-                                        f"字段“{key}”重复出现（第一次在第 {first[0]} 行）。请删除或合并重复的字段。")
+                            return fail(
+                                ev.start_mark,
+                                "yaml-duplicate-key",
+                                f"字段“{key}”重复出现（第一次在第 {first[0]} 行）。请删除或合并重复的字段。",
+                            )
                         if key == "<<":
-                            return fail(ev.start_mark, "yaml-merge-key",
-                                        "不支持合并键“<<”。请把内容直接写出来。")
+                            return fail(
+                                ev.start_mark,
+                                "yaml-merge-key",
+                                "不支持合并键“<<”。请把内容直接写出来。",
+                            )
                         frame[3][key] = pos
                         frame[2] = key
                         doc.key_pos[(*ppath, key)] = pos
@@ -280,7 +361,11 @@ def load_yaml_text(path: str, text: str) -> LoadResult:
                 doc.value_pos[here] = pos
             if container is not None:
                 if len(stack) >= MAX_DEPTH:
-                    return fail(ev.start_mark, "yaml-too-deep", f"嵌套层级超过 {MAX_DEPTH} 层，请对照模板检查结构。")
+                    return fail(
+                        ev.start_mark,
+                        "yaml-too-deep",
+                        f"嵌套层级超过 {MAX_DEPTH} 层，请对照模板检查结构。",
+                    )
                 stack.append([container, here, None, {}])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -288,12 +373,21 @@ def load_yaml_text(path: str, text: str) -> LoadResult:
         findings.append(Finding(path, line, col, "yaml-syntax", _explain(exc)))
         return LoadResult(None, findings)
     except yaml.YAMLError:
-        findings.append(Finding(path, 1, 1, "yaml-syntax", "无法解析此 YAML 文件，请对照模板检查格式。"))
+        findings.append(
+            Finding(path, 1, 1, "yaml-syntax", "无法解析此 YAML 文件，请对照模板检查格式。")
+        )
         return LoadResult(None, findings)
     if not isinstance(doc.data, dict):
         what = "空文件" if doc.data is None else "列表" if isinstance(doc.data, list) else "单个值"
-        findings.append(Finding(path, 1, 1, "yaml-top-level",
-                                f"文件顶层是{what}，应为“字段名: 值”形式的映射。请使用 `cebase new` 生成的模板填写。"))
+        findings.append(
+            Finding(
+                path,
+                1,
+                1,
+                "yaml-top-level",
+                f"文件顶层是{what}，应为“字段名: 值”形式的映射。请使用 `cebase new` 生成的模板填写。",
+            )
+        )
         return LoadResult(None, findings)
     return LoadResult(doc, findings)
 
@@ -309,5 +403,8 @@ def load_yaml_file(file: Path, relpath: str) -> LoadResult:
     try:
         raw = file.read_bytes()
     except OSError:
-        return LoadResult(None, [Finding(relpath, 0, 0, "file-unreadable", "无法读取此文件，请确认它是普通文件。")])
+        return LoadResult(
+            None,
+            [Finding(relpath, 0, 0, "file-unreadable", "无法读取此文件，请确认它是普通文件。")],
+        )
     return load_yaml_bytes(relpath, raw)

@@ -72,7 +72,9 @@ class Record:
     @property
     def valid(self) -> bool:
         """Loaded and schema-clean: rules may trust its shape."""
-        return self.doc is not None and not any(f.rule.startswith("schema") for f in self.load_findings)
+        return self.doc is not None and not any(
+            f.rule.startswith("schema") for f in self.load_findings
+        )
 
 
 @dataclass
@@ -149,7 +151,14 @@ def _entries(root: Path, folder: Path, out: list[Finding]) -> Iterator[Path]:
         if child.name in IGNORED:
             continue
         if child.is_symlink():
-            out.append(_layout(root, child, "不允许提交符号链接。请删除它，并把真实文件放在对应位置。", "symlink"))
+            out.append(
+                _layout(
+                    root,
+                    child,
+                    "不允许提交符号链接。请删除它，并把真实文件放在对应位置。",
+                    "symlink",
+                )
+            )
             continue
         if not (child.is_file() or child.is_dir()):
             out.append(_layout(root, child, "这不是普通文件或文件夹，请删除。"))
@@ -164,20 +173,29 @@ def scan(root: Path) -> Registry:
     for folder_name in ("cycles", "submissions"):
         if not (root / folder_name).is_dir():
             reg.layout.append(
-                Finding(folder_name, 0, 0, "layout",
-                        f"登记册根目录 {root.name or root} 下缺少 {folder_name}/ 文件夹。请用 --root 指向包含 cycles/ 和 submissions/ 的文件夹。")
+                Finding(
+                    folder_name,
+                    0,
+                    0,
+                    "layout",
+                    f"登记册根目录 {root.name or root} 下缺少 {folder_name}/ 文件夹。请用 --root 指向包含 cycles/ 和 submissions/ 的文件夹。",
+                )
             )
     cycles_dir = root / "cycles"
     if cycles_dir.is_dir():
         for cdir in _entries(root, cycles_dir, reg.layout):
             if not cdir.is_dir() or not CYCLE_ID.fullmatch(cdir.name):
-                reg.layout.append(_layout(root, cdir, "cycles/ 下只能有以四位年份命名的周期文件夹（如 2026）。"))
+                reg.layout.append(
+                    _layout(root, cdir, "cycles/ 下只能有以四位年份命名的周期文件夹（如 2026）。")
+                )
                 continue
             cycle = Cycle(cdir.name, _rel(root, cdir))
             for f in _entries(root, cdir, reg.layout):
                 kind = CYCLE_FILES.get(f.name) if f.is_file() else None
                 if kind is None:
-                    reg.layout.append(_layout(root, f, f"周期文件夹中只能有 {'、'.join(CYCLE_FILES)}。"))
+                    reg.layout.append(
+                        _layout(root, f, f"周期文件夹中只能有 {'、'.join(CYCLE_FILES)}。")
+                    )
                     continue
                 cycle.records[kind] = Record(kind, _rel(root, f), f)
             reg.cycles[cycle.id] = cycle
@@ -185,7 +203,9 @@ def scan(root: Path) -> Registry:
     if subs_dir.is_dir():
         for idir in _entries(root, subs_dir, reg.layout):
             if not idir.is_dir():
-                reg.layout.append(_layout(root, idir, "submissions/ 下只能有以统一社会信用代码命名的单位文件夹。"))
+                reg.layout.append(
+                    _layout(root, idir, "submissions/ 下只能有以统一社会信用代码命名的单位文件夹。")
+                )
                 continue
             inst = Institution(idir.name, _rel(root, idir))
             reg.institutions[inst.uscc] = inst
@@ -193,16 +213,26 @@ def scan(root: Path) -> Registry:
                 if child.is_file() and child.name == "institution.yaml":
                     inst.record = Record("institution", _rel(root, child), child)
                 elif child.is_dir() and CYCLE_ID.fullmatch(child.name):
-                    inst.submissions[child.name] = _scan_submission(root, inst.uscc, child, reg.layout)
+                    inst.submissions[child.name] = _scan_submission(
+                        root, inst.uscc, child, reg.layout
+                    )
                 else:
                     reg.layout.append(
-                        _layout(root, child,
-                                "单位文件夹中只能有 institution.yaml 和以年份命名的周期文件夹（如 2026/）。")
+                        _layout(
+                            root,
+                            child,
+                            "单位文件夹中只能有 institution.yaml 和以年份命名的周期文件夹（如 2026/）。",
+                        )
                     )
             if inst.record is None:
                 reg.layout.append(
-                    Finding(f"{inst.folder}/institution.yaml", 0, 0, "institution-missing",
-                            "单位文件夹缺少 institution.yaml（单位基本信息）。请用 `cebase new` 生成后填写。")
+                    Finding(
+                        f"{inst.folder}/institution.yaml",
+                        0,
+                        0,
+                        "institution-missing",
+                        "单位文件夹缺少 institution.yaml（单位基本信息）。请用 `cebase new` 生成后填写。",
+                    )
                 )
     return reg
 
@@ -211,7 +241,9 @@ def _scan_submission(root: Path, uscc: str, sdir: Path, out: list[Finding]) -> S
     sub = Submission(uscc, sdir.name, _rel(root, sdir), sdir)
     for f in _entries(root, sdir, out):
         if f.is_file() and f.name in SUBMISSION_FILES:
-            sub.records[SUBMISSION_FILES[f.name]] = Record(SUBMISSION_FILES[f.name], _rel(root, f), f)
+            sub.records[SUBMISSION_FILES[f.name]] = Record(
+                SUBMISSION_FILES[f.name], _rel(root, f), f
+            )
         elif f.is_file() and f.name == SELF_REPORT:
             sub.self_report = f
         elif f.is_dir() and f.name == ATTACHMENTS:
@@ -219,11 +251,20 @@ def _scan_submission(root: Path, uscc: str, sdir: Path, out: list[Finding]) -> S
                 if a.is_file():
                     sub.attachments[a.name] = a
                 else:
-                    out.append(_layout(root, a, "attachments/ 中不能再有子文件夹，请把文件直接放在 attachments/ 下。"))
+                    out.append(
+                        _layout(
+                            root,
+                            a,
+                            "attachments/ 中不能再有子文件夹，请把文件直接放在 attachments/ 下。",
+                        )
+                    )
         else:
             out.append(
-                _layout(root, f,
-                        "周期文件夹中只能有 application.yaml、assessment.yaml、review.yaml、self-report.md 和 attachments/。")
+                _layout(
+                    root,
+                    f,
+                    "周期文件夹中只能有 application.yaml、assessment.yaml、review.yaml、self-report.md 和 attachments/。",
+                )
             )
     return sub
 
@@ -233,6 +274,8 @@ def select(reg: Registry, paths: Iterable[str]) -> set[str]:
     wanted = [p.strip("/") for p in paths]
     chosen = set()
     for rec in reg.records():
-        if any(rec.relpath == w or rec.relpath.startswith(w + "/") or w in ("", ".") for w in wanted):
+        if any(
+            rec.relpath == w or rec.relpath.startswith(w + "/") or w in ("", ".") for w in wanted
+        ):
             chosen.add(rec.relpath)
     return chosen

@@ -56,13 +56,25 @@ def markdown(findings: Sequence[Finding], files: int) -> str:
     """Findings grouped by file, as a reviewer or an institution reads them on a pull request."""
     out = [f"**{summary(findings, files)}**", ""]
     for path, group in groupby(sorted(findings), key=lambda f: f.path):
-        out += [f"#### `{path.replace('`', '')}`", "", "| 位置 | 级别 | 问题及修改方法 | 规则 |", "|---|---|---|---|"]
+        out += [
+            f"#### `{path.replace('`', '')}`",
+            "",
+            "| 位置 | 级别 | 问题及修改方法 | 规则 |",
+            "|---|---|---|---|",
+        ]
         for f in group:
             where = f"第 {f.line} 行第 {f.col} 列" if f.line else "整个文件"
-            out.append(f"| {where} | {SEVERITY_ZH[f.severity]} | {escape.md_inline(f.message)} | `{f.rule}` |")
+            out.append(
+                f"| {where} | {SEVERITY_ZH[f.severity]} | {escape.md_inline(f.message)} | `{f.rule}` |"
+            )
         out.append("")
     return "\n".join(out)
 
 
 Reporter = Callable[[Sequence[Finding], int], str]
-REPORTERS: dict[str, Reporter] = {"text": text, "github": github, "json": as_json, "markdown": markdown}
+REPORTERS: dict[str, Reporter] = {
+    "text": text,
+    "github": github,
+    "json": as_json,
+    "markdown": markdown,
+}

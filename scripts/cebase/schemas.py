@@ -175,9 +175,17 @@ def _message(err: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
         return (f"{label}的格式不正确：{_show(value)}。{fmt}", path, False)
     if v == "format":
         names = {"date": "日期（YYYY-MM-DD，且须是真实日期）", "email": "电子邮箱", "uri": "网址"}
-        return (f"{label}应为{names.get(err.validator_value, err.validator_value)}，实际是{_show(value)}。", path, False)
+        return (
+            f"{label}应为{names.get(err.validator_value, err.validator_value)}，实际是{_show(value)}。",
+            path,
+            False,
+        )
     if v == "maxLength":
-        return (f"{label}过长：最多 {err.validator_value} 个字符，实际 {len(value)} 个。请精简。", path, False)
+        return (
+            f"{label}过长：最多 {err.validator_value} 个字符，实际 {len(value)} 个。请精简。",
+            path,
+            False,
+        )
     if v == "minLength":
         return (f"{label}不能为空（至少 {err.validator_value} 个字符）。", path, False)
     if v in ("minimum", "exclusiveMinimum"):
@@ -187,7 +195,11 @@ def _message(err: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
         op = "不大于" if v == "maximum" else "小于"
         return (f"{label}应{op} {err.validator_value}，实际是 {value}。", path, False)
     if v == "multipleOf":
-        return (f"{label}的精度不正确：{value} 应为 {err.validator_value} 的整数倍（金额最多保留两位小数）。", path, False)
+        return (
+            f"{label}的精度不正确：{value} 应为 {err.validator_value} 的整数倍（金额最多保留两位小数）。",
+            path,
+            False,
+        )
     if v == "minItems":
         return (f"{label}至少需要 {err.validator_value} 项。", path, False)
     if v == "maxItems":
@@ -224,6 +236,8 @@ def validate(doc: Document, kind: str) -> list[Finding]:
             message, path, at_key = _message(leaf)
             line, col = doc.pos(path, key=at_key)
             findings.append(
-                Finding(doc.path, line, col, f"schema-{leaf.validator}", message, field=field_path(path))
+                Finding(
+                    doc.path, line, col, f"schema-{leaf.validator}", message, field=field_path(path)
+                )
             )
     return sorted(set(findings))

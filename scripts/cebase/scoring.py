@@ -61,7 +61,9 @@ def application_decision(score: Decimal, threshold: float | int) -> str:
     return PROPOSED if score >= dec(threshold) else REFUSED
 
 
-def review_total(review: Mapping[str, Any], rubric: Mapping[str, Any], cycle: Mapping[str, Any]) -> Decimal | None:
+def review_total(
+    review: Mapping[str, Any], rubric: Mapping[str, Any], cycle: Mapping[str, Any]
+) -> Decimal | None:
     """The review's total score, or None when no expert has scored yet."""
     experts = (review.get("expert_review") or {}).get("experts") or []
     if not experts:
@@ -87,5 +89,8 @@ def expected_decision(
         threshold = cycle.get("application_pass", cycle["grades"]["pass"])
         return application_decision(score, threshold), score, f"总分 {score}，认定线 {threshold}"
     grades = cycle["grades"]
-    return (assessment_grade(score, grades), score,
-            f"总分 {score}，优秀线 {grades['excellent']}，合格线 {grades['pass']}")
+    return (
+        assessment_grade(score, grades),
+        score,
+        f"总分 {score}，优秀线 {grades['excellent']}，合格线 {grades['pass']}",
+    )

@@ -47,7 +47,11 @@ def _emit(node: Mapping[str, Any], pad: str, prefill: Mapping[str, Any], out: li
         out.extend(_comment(sub, key in required, pad))
         if key in prefill and not isinstance(prefill[key], Mapping):
             value = prefill[key]
-            shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, list) else _flow(value)
+            shown = (
+                json.dumps(value, ensure_ascii=False)
+                if not isinstance(value, list)
+                else _flow(value)
+            )
             out.append(f"{pad}{key}: {shown}")
             continue
         kind = sub.get("type")
@@ -58,7 +62,11 @@ def _emit(node: Mapping[str, Any], pad: str, prefill: Mapping[str, Any], out: li
             else:
                 for k, v in prefill[key].items():
                     out.append(f"{pad}{INDENT}{k}: {v}")
-        elif kind == "array" and isinstance(sub.get("items"), dict) and resolve(sub["items"]).get("properties"):
+        elif (
+            kind == "array"
+            and isinstance(sub.get("items"), dict)
+            and resolve(sub["items"]).get("properties")
+        ):
             out.append(f"{pad}{key}:")
             item = resolve(sub["items"])
             inner: list[str] = []

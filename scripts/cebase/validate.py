@@ -30,7 +30,9 @@ def records_for(reg: Registry, paths: Iterable[str] | None) -> Iterator[Record]:
             yield rec
 
 
-def validate(reg: Registry, paths: Iterable[str] | None = None, *, now: date | None = None) -> Result:
+def validate(
+    reg: Registry, paths: Iterable[str] | None = None, *, now: date | None = None
+) -> Result:
     """Every finding of the records under ``paths`` (all when None), in a stable order."""
     paths = None if paths is None else [p.strip("/") for p in paths]
     prefixes = tuple(p + "/" for p in paths) if paths is not None else ()

@@ -42,14 +42,26 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”应写成 YYYY-MM-DD，例如 2025-11-07") from None
+        raise argparse.ArgumentTypeError(
+            f"日期“{text}”应写成 YYYY-MM-DD，例如 2025-11-07"
+        ) from None
 
 
 def common(formats: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """Options every subcommand shares."""
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--root", type=Path, default=Path("."), help="登记册根目录（含 cycles/ 和 submissions/），默认当前目录")
-    p.add_argument("--now", type=parse_date, default=None, help="按此日期判断截止和状态（YYYY-MM-DD），默认今天")
+    p.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="登记册根目录（含 cycles/ 和 submissions/），默认当前目录",
+    )
+    p.add_argument(
+        "--now",
+        type=parse_date,
+        default=None,
+        help="按此日期判断截止和状态（YYYY-MM-DD），默认今天",
+    )
     if formats:
         p.add_argument("--format", choices=list(formats), default=formats[0], help="输出格式")
     return p
@@ -91,7 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_FAILURE
     if hasattr(args, "root") and not args.root.is_dir():
-        sys.stderr.write(f"cebase：登记册根目录 {args.root} 不存在。请用 --root 指定正确的文件夹。\n")
+        sys.stderr.write(
+            f"cebase：登记册根目录 {args.root} 不存在。请用 --root 指定正确的文件夹。\n"
+        )
         return EXIT_FAILURE
     try:
         return int(args._run(args))

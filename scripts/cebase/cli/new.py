@@ -44,7 +44,11 @@ def parents() -> list[argparse.ArgumentParser]:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("kind", choices=["application", "assessment"], help="application = 申报，assessment = 年度自查")
+    p.add_argument(
+        "kind",
+        choices=["application", "assessment"],
+        help="application = 申报，assessment = 年度自查",
+    )
     p.add_argument("--code", required=True, help="本单位统一社会信用代码（18 位）")
     p.add_argument("--cycle", required=True, help="年度，如 2026")
 
@@ -66,16 +70,25 @@ def run(args: argparse.Namespace) -> int:
     inst_file = folder / "institution.yaml"
     if not inst_file.exists():
         inst_file.parent.mkdir(parents=True, exist_ok=True)
-        inst_file.write_text(render("institution", "../../schemas/institution.schema.json", {"uscc": code}, HEADER), "utf-8")
+        inst_file.write_text(
+            render("institution", "../../schemas/institution.schema.json", {"uscc": code}, HEADER),
+            "utf-8",
+        )
         written.append(inst_file)
     prefill: dict[str, object] = {"cycle": args.cycle}
     if args.kind == "assessment":
         prefill["self_report"] = "self-report.md"
         rubric = reg.cycle_data(args.cycle, "rubric")
         if rubric:
-            prefill["self_scores"] = {ind["id"]: f"  # {ind['name']}（满分 {ind['max']} 分）" for ind in rubric["indicators"]}
+            prefill["self_scores"] = {
+                ind["id"]: f"  # {ind['name']}（满分 {ind['max']} 分）"
+                for ind in rubric["indicators"]
+            }
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(args.kind, "../../../schemas/" + f"{args.kind}.schema.json", prefill, HEADER), "utf-8")
+    target.write_text(
+        render(args.kind, "../../../schemas/" + f"{args.kind}.schema.json", prefill, HEADER),
+        "utf-8",
+    )
     written.append(target)
     if args.kind == "assessment":
         report = target.parent / "self-report.md"

@@ -47,14 +47,22 @@ def check_specialties(rec: Record, ctx: Context) -> Iterator[Finding]:
             code = item["code"]
             spec = cat.get(code)
             if spec is None:
-                yield at(rec, (*list_path, i, "code"), "specialty-code",
-                         f"专业代码“{code}”不在本周期的专业一览表（附件4）中。请在公开站点的“专业目录”中查找正确代码。")
+                yield at(
+                    rec,
+                    (*list_path, i, "code"),
+                    "specialty-code",
+                    f"专业代码“{code}”不在本周期的专业一览表（附件4）中。请在公开站点的“专业目录”中查找正确代码。",
+                )
                 continue
             if not with_levels:
                 continue
             offered = spec.get("levels", [])
             for j, level in enumerate(item.get("levels", [])):
                 if level not in offered:
-                    yield at(rec, (*list_path, i, "levels", j), "specialty-level",
-                             f"专业“{spec['name']}”（{code}）在本周期不开展“{level}”培训。"
-                             f"可选级别：{'、'.join(offered)}。")
+                    yield at(
+                        rec,
+                        (*list_path, i, "levels", j),
+                        "specialty-level",
+                        f"专业“{spec['name']}”（{code}）在本周期不开展“{level}”培训。"
+                        f"可选级别：{'、'.join(offered)}。",
+                    )

@@ -41,8 +41,12 @@ def check_phones(rec: Record, ctx: Context) -> Iterator[Finding]:
             problem = phone_problem(value, kind)
             if problem:
                 shown = "（已隐去）" if kind == "mobile" else f"“{value}”"
-                yield at(rec, path, "phone",
-                         f"电话号码{shown}{problem}。固定电话写成“0991-1234567”，手机写 11 位号码。")
+                yield at(
+                    rec,
+                    path,
+                    "phone",
+                    f"电话号码{shown}{problem}。固定电话写成“0991-1234567”，手机写 11 位号码。",
+                )
 
 
 def url_problem(text: str) -> str | None:

@@ -57,8 +57,12 @@ def check_self_report(rec: Record, ctx: Context) -> Iterator[Finding]:
     if sub is None:
         return
     if sub.self_report is None:
-        yield at(rec, ("self_report",), "self-report-length",
-                 "找不到自查报告 self-report.md。请在同一文件夹中新建 self-report.md，撰写不少于 1500 字的《运行情况自查报告》。")
+        yield at(
+            rec,
+            ("self_report",),
+            "self-report-length",
+            "找不到自查报告 self-report.md。请在同一文件夹中新建 self-report.md，撰写不少于 1500 字的《运行情况自查报告》。",
+        )
         return
     relpath = f"{sub.folder}/self-report.md"
     raw = sub.self_report.read_bytes()
@@ -68,9 +72,14 @@ def check_self_report(rec: Record, ctx: Context) -> Iterator[Finding]:
         return
     n = count_text(text)
     if n < SELF_REPORT_MIN_CHARS:
-        yield Finding(relpath, 1, 1, "self-report-length",
-                      f"自查报告正文只有 {n} 字（不计 Markdown 符号、空格和标点），通知要求不少于 "
-                      f"{SELF_REPORT_MIN_CHARS} 字。请补充建设、管理、培训和专业调整等方面的情况。")
+        yield Finding(
+            relpath,
+            1,
+            1,
+            "self-report-length",
+            f"自查报告正文只有 {n} 字（不计 Markdown 符号、空格和标点），通知要求不少于 "
+            f"{SELF_REPORT_MIN_CHARS} 字。请补充建设、管理、培训和专业调整等方面的情况。",
+        )
 
 
 def _attachment_refs(rec: Record) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -79,30 +88,53 @@ def _attachment_refs(rec: Record) -> Iterator[tuple[tuple[str | int, ...], str]]
             yield path, value
 
 
-def _check_attachment(rec: Record, path: tuple[str | int, ...], ref: str, sub: Submission) -> Iterator[Finding]:
+def _check_attachment(
+    rec: Record, path: tuple[str | int, ...], ref: str, sub: Submission
+) -> Iterator[Finding]:
     name = ref.removeprefix("attachments/")
     file: Path | None = sub.attachments.get(name)
     if file is None:
-        yield at(rec, path, "attachment-missing",
-                 f"找不到附件“{ref}”。请把文件上传到 {sub.folder}/attachments/ 文件夹，并确认文件名（含扩展名）与此处完全一致。")
+        yield at(
+            rec,
+            path,
+            "attachment-missing",
+            f"找不到附件“{ref}”。请把文件上传到 {sub.folder}/attachments/ 文件夹，并确认文件名（含扩展名）与此处完全一致。",
+        )
         return
     size = file.stat().st_size
     if size > ATTACHMENT_MAX_BYTES:
-        yield at(rec, path, "attachment-size",
-                 f"附件“{ref}”有 {size / 1048576:.1f} MB，超过 {ATTACHMENT_MAX_BYTES // 1048576} MB 上限。"
-                 "请降低扫描分辨率（150–200 dpi 即可）或压缩后重新上传。")
+        yield at(
+            rec,
+            path,
+            "attachment-size",
+            f"附件“{ref}”有 {size / 1048576:.1f} MB，超过 {ATTACHMENT_MAX_BYTES // 1048576} MB 上限。"
+            "请降低扫描分辨率（150–200 dpi 即可）或压缩后重新上传。",
+        )
     with file.open("rb") as fh:
         actual = sniff(fh.read(16))
     ext = name.rsplit(".", 1)[-1].lower()
     if actual is None:
-        yield at(rec, path, "attachment-type",
-                 f"附件“{ref}”的内容不是 PDF、JPEG 或 PNG 文件。请导出为 PDF，或将扫描件保存为 JPEG/PNG 后上传。")
+        yield at(
+            rec,
+            path,
+            "attachment-type",
+            f"附件“{ref}”的内容不是 PDF、JPEG 或 PNG 文件。请导出为 PDF，或将扫描件保存为 JPEG/PNG 后上传。",
+        )
     elif MAGIC.get(ext) != MAGIC[actual]:
-        yield at(rec, path, "attachment-type",
-                 f"附件“{ref}”的扩展名是 .{ext}，但内容是{TYPE_NAMES[actual]}。请把扩展名改为 .{actual}。")
+        yield at(
+            rec,
+            path,
+            "attachment-type",
+            f"附件“{ref}”的扩展名是 .{ext}，但内容是{TYPE_NAMES[actual]}。请把扩展名改为 .{actual}。",
+        )
 
 
-@rule("attachment-missing", "application", "assessment", emits=("attachment-type", "attachment-size", "attachment-unused"))
+@rule(
+    "attachment-missing",
+    "application",
+    "assessment",
+    emits=("attachment-type", "attachment-size", "attachment-unused"),
+)
 def check_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Referenced attachments exist, are PDF/JPEG/PNG by their bytes and are under the size cap."""
     sub = ctx.submission_of(rec)
@@ -119,6 +151,11 @@ def check_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
             for _, ref in _attachment_refs(r)
         }
         for name in sorted(set(sub.attachments) - referenced):
-            yield Finding(f"{sub.folder}/attachments/{name}", 0, 0, "attachment-unused",
-                          "此附件没有被任何表单引用。请在表单的相应字段中引用它，或删除该文件。",
-                          Severity.WARNING)
+            yield Finding(
+                f"{sub.folder}/attachments/{name}",
+                0,
+                0,
+                "attachment-unused",
+                "此附件没有被任何表单引用。请在表单的相应字段中引用它，或删除该文件。",
+                Severity.WARNING,
+            )

@@ -18,8 +18,9 @@ USCC_PROBLEMS = {
 
 
 def uscc_message(code: str, problem: str) -> str:
-    return (f"统一社会信用代码“{code}”{USCC_PROBLEMS[problem]}。"
-            "请对照营业执照或法人登记证书逐位核对。")
+    return (
+        f"统一社会信用代码“{code}”{USCC_PROBLEMS[problem]}。请对照营业执照或法人登记证书逐位核对。"
+    )
 
 
 @rule("uscc", "institution", "cycle")
@@ -46,6 +47,10 @@ def folder_matches_uscc(rec: Record, ctx: Context) -> Iterator[Finding]:
     folder = rec.relpath.split("/")[1]
     code = rec.data["uscc"]
     if folder != code:
-        yield at(rec, ("uscc",), "folder-uscc",
-                 f"文件夹名“{folder}”与 uscc 字段“{code}”不一致。单位文件夹必须以本单位的统一社会信用代码命名；"
-                 "请修改文件夹名或更正 uscc。")
+        yield at(
+            rec,
+            ("uscc",),
+            "folder-uscc",
+            f"文件夹名“{folder}”与 uscc 字段“{code}”不一致。单位文件夹必须以本单位的统一社会信用代码命名；"
+            "请修改文件夹名或更正 uscc。",
+        )

@@ -19,9 +19,13 @@ def check_finance(rec: Record, ctx: Context) -> Iterator[Finding]:
         stated = dec(finance[f"{side}_total"])
         summed = sum((dec(x["amount"]) for x in lines), dec(0))
         if summed != stated:
-            yield at(rec, ("finance", f"{side}_total"), "finance-totals",
-                     f"{label}合计填写为 {stated} 元，但各{label}项目相加为 {summed} 元，相差 {stated - summed} 元。"
-                     f"请核对各项金额或更正合计。")
+            yield at(
+                rec,
+                ("finance", f"{side}_total"),
+                "finance-totals",
+                f"{label}合计填写为 {stated} 元，但各{label}项目相加为 {summed} 元，相差 {stated - summed} 元。"
+                f"请核对各项金额或更正合计。",
+            )
 
 
 @rule("self-score-max", "assessment", emits=("self-score-missing",))
@@ -35,13 +39,26 @@ def check_self_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
     for ind_id, value in scores.items():
         ind = indicators.get(ind_id)
         if ind is None:
-            yield at(rec, ("self_scores", ind_id), "self-score-max",
-                     f"考核评估表中没有指标“{ind_id}”。请使用本周期考核评估表（附件2）中的指标编号。", key=True)
+            yield at(
+                rec,
+                ("self_scores", ind_id),
+                "self-score-max",
+                f"考核评估表中没有指标“{ind_id}”。请使用本周期考核评估表（附件2）中的指标编号。",
+                key=True,
+            )
         elif dec(value) > dec(ind["max"]) or dec(value) < 0:
-            yield at(rec, ("self_scores", ind_id), "self-score-max",
-                     f"指标 {ind_id}“{ind['name']}”的自评分 {value} 超出范围（0–{ind['max']} 分）。")
+            yield at(
+                rec,
+                ("self_scores", ind_id),
+                "self-score-max",
+                f"指标 {ind_id}“{ind['name']}”的自评分 {value} 超出范围（0–{ind['max']} 分）。",
+            )
     missing = [i for i in indicators if i not in scores]
     if missing:
         names = "、".join(f"{i}“{indicators[i]['name']}”" for i in missing)
-        yield at(rec, ("self_scores",), "self-score-missing",
-                 f"考核评估表缺少以下指标的自评分：{names}。每个指标都要自评打分。")
+        yield at(
+            rec,
+            ("self_scores",),
+            "self-score-missing",
+            f"考核评估表缺少以下指标的自评分：{names}。每个指标都要自评打分。",
+        )

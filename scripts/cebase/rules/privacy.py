@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from ..findings import Finding, field_path
 from ..idcodes import find_citizen_ids
 from ..loader import check_text
-from .files import SELF_REPORT_MAX_BYTES
 from ..registry import Record
 from . import Context, at, rule, walk
+from .files import SELF_REPORT_MAX_BYTES
 
-ID_MESSAGE = ("此处含有居民身份证号码。提交材料中不得出现身份证号（个人信息保护法）；请删除该号码"
-              "（如需核验身份，请线下向市人社局提供）。")
+ID_MESSAGE = (
+    "此处含有居民身份证号码。提交材料中不得出现身份证号（个人信息保护法）；请删除该号码"
+    "（如需核验身份，请线下向市人社局提供）。"
+)
 
 
 @rule("personal-id", "institution", "application", "assessment", "review", on_invalid=True)
@@ -30,7 +32,11 @@ def check_personal_ids(rec: Record, ctx: Context) -> Iterator[Finding]:
         sub = ctx.submission_of(rec)
         if sub is not None and sub.self_report is not None:
             relpath = f"{sub.folder}/self-report.md"
-            text, _ = check_text(relpath, sub.self_report.read_bytes(), max_bytes=SELF_REPORT_MAX_BYTES)
+            text, _ = check_text(
+                relpath, sub.self_report.read_bytes(), max_bytes=SELF_REPORT_MAX_BYTES
+            )
             for lineno, line in enumerate((text or "").splitlines(), 1):
                 if find_citizen_ids(line):
-                    yield Finding(relpath, lineno, 1, "personal-id", f"自查报告第 {lineno} 行{ID_MESSAGE}")
+                    yield Finding(
+                        relpath, lineno, 1, "personal-id", f"自查报告第 {lineno} 行{ID_MESSAGE}"
+                    )

@@ -16,14 +16,20 @@ from ..scoring import (
 )
 from . import Context, at, rule
 
+
 def is_forfeit(review: dict) -> bool:
     """A revocation of a base that filed no self-inspection: no scores to agree with."""
     outcome = review.get("outcome") or {}
     experts = (review.get("expert_review") or {}).get("experts")
-    return review.get("subject") == "assessment" and outcome.get("decision") == REVOKED and not experts
+    return (
+        review.get("subject") == "assessment" and outcome.get("decision") == REVOKED and not experts
+    )
 
 
-SUBJECT_NAMES = {"application": "申报（application.yaml）", "assessment": "年度自查（assessment.yaml）"}
+SUBJECT_NAMES = {
+    "application": "申报（application.yaml）",
+    "assessment": "年度自查（assessment.yaml）",
+}
 
 
 @rule("review-subject", "review")
@@ -34,8 +40,12 @@ def check_subject(rec: Record, ctx: Context) -> Iterator[Finding]:
     if is_forfeit(rec.data):
         return  # 逾期未报: the bureau revokes a base that filed nothing
     if sub is not None and subject not in sub.records:
-        yield at(rec, ("subject",), "review-subject",
-                 f"评审对象是{SUBJECT_NAMES[subject]}，但同一文件夹中没有该文件。请核对 subject 或文件位置。")
+        yield at(
+            rec,
+            ("subject",),
+            "review-subject",
+            f"评审对象是{SUBJECT_NAMES[subject]}，但同一文件夹中没有该文件。请核对 subject 或文件位置。",
+        )
 
 
 @rule("review-scores", "review")
@@ -54,12 +64,20 @@ def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
             if ind is None:
                 yield at(rec, path, "review-scores", f"考核评估表中没有指标“{ind_id}”。", key=True)
             elif not 0 <= dec(value) <= dec(ind["max"]):
-                yield at(rec, path, "review-scores",
-                         f"专家 {expert['id']} 对指标 {ind_id}“{ind['name']}”的评分 {value} 超出范围（0–{ind['max']} 分）。")
+                yield at(
+                    rec,
+                    path,
+                    "review-scores",
+                    f"专家 {expert['id']} 对指标 {ind_id}“{ind['name']}”的评分 {value} 超出范围（0–{ind['max']} 分）。",
+                )
         missing = [k for k in indicators if k not in scores]
         if missing:
-            yield at(rec, ("expert_review", "experts", i, "scores"), "review-scores",
-                     f"专家 {expert['id']} 未对以下指标评分：{'、'.join(missing)}。")
+            yield at(
+                rec,
+                ("expert_review", "experts", i, "scores"),
+                "review-scores",
+                f"专家 {expert['id']} 未对以下指标评分：{'、'.join(missing)}。",
+            )
 
 
 @rule("review-outcome", "review")
@@ -72,24 +90,40 @@ def check_outcome(rec: Record, ctx: Context) -> Iterator[Finding]:
     decision = outcome["decision"]
     allowed = APPLICATION_DECISIONS if data["subject"] == "application" else ASSESSMENT_DECISIONS
     if decision not in allowed:
-        yield at(rec, ("outcome", "decision"), "review-outcome",
-                 f"{SUBJECT_NAMES[data['subject']]}的结论只能是：{'、'.join(allowed)}，不能是“{decision}”。")
+        yield at(
+            rec,
+            ("outcome", "decision"),
+            "review-outcome",
+            f"{SUBJECT_NAMES[data['subject']]}的结论只能是：{'、'.join(allowed)}，不能是“{decision}”。",
+        )
         return
     prelim = (data.get("preliminary") or {}).get("result")
     if decision == RETURNED:
         if prelim != RETURNED:
-            yield at(rec, ("outcome", "decision"), "review-outcome",
-                     "结论为“退回”时，初审结果（preliminary.result）也应为“退回”，并写明退回理由。")
+            yield at(
+                rec,
+                ("outcome", "decision"),
+                "review-outcome",
+                "结论为“退回”时，初审结果（preliminary.result）也应为“退回”，并写明退回理由。",
+            )
         return
     if prelim == RETURNED:
-        yield at(rec, ("outcome", "decision"), "review-outcome",
-                 f"初审已退回，不能再给出“{decision}”结论。如已重新提交并通过初审，请更新 preliminary。")
+        yield at(
+            rec,
+            ("outcome", "decision"),
+            "review-outcome",
+            f"初审已退回，不能再给出“{decision}”结论。如已重新提交并通过初审，请更新 preliminary。",
+        )
         return
     if is_forfeit(data):
         sub = ctx.submission_of(rec)
         if sub is not None and "assessment" in sub.records:
-            yield at(rec, ("outcome", "decision"), "review-outcome",
-                     "该基地已提交年度自查，取消资格须有专家评分或一票否决依据。请补充 expert_review。")
+            yield at(
+                rec,
+                ("outcome", "decision"),
+                "review-outcome",
+                "该基地已提交年度自查，取消资格须有专家评分或一票否决依据。请补充 expert_review。",
+            )
         return
     cycle = ctx.cycle(str(data["cycle"]))
     rubric = ctx.cycle(str(data["cycle"]), "rubric")
@@ -97,8 +131,16 @@ def check_outcome(rec: Record, ctx: Context) -> Iterator[Finding]:
         return
     expected, _score, why = expected_decision(data, rubric, cycle)
     if expected is None:
-        yield at(rec, ("outcome", "decision"), "review-outcome",
-                 f"结论“{decision}”缺少依据：expert_review 中还没有专家评分。请先录入专家评分。")
+        yield at(
+            rec,
+            ("outcome", "decision"),
+            "review-outcome",
+            f"结论“{decision}”缺少依据：expert_review 中还没有专家评分。请先录入专家评分。",
+        )
     elif expected != decision:
-        yield at(rec, ("outcome", "decision"), "review-outcome",
-                 f"结论“{decision}”与评分不一致：{why}，按本周期规则应为“{expected}”。请核对专家评分或结论。")
+        yield at(
+            rec,
+            ("outcome", "decision"),
+            "review-outcome",
+            f"结论“{decision}”与评分不一致：{why}，按本周期规则应为“{expected}”。请核对专家评分或结论。",
+        )

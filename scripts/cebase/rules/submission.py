@@ -17,11 +17,19 @@ def check_cycle(rec: Record, ctx: Context) -> Iterator[Finding]:
     folder = rec.relpath.split("/")[2]
     cycle = str(rec.data["cycle"])
     if cycle != folder:
-        yield at(rec, ("cycle",), "cycle-mismatch",
-                 f"cycle 字段为“{cycle}”，但文件位于 {folder}/ 文件夹。请把 cycle 改为“{folder}”或把文件移到正确的年度文件夹。")
+        yield at(
+            rec,
+            ("cycle",),
+            "cycle-mismatch",
+            f"cycle 字段为“{cycle}”，但文件位于 {folder}/ 文件夹。请把 cycle 改为“{folder}”或把文件移到正确的年度文件夹。",
+        )
     elif folder not in ctx.registry.cycles:
-        yield at(rec, ("cycle",), "cycle-unknown",
-                 f"没有“{folder}”年度的通知（cycles/{folder}/）。请确认年度是否填写正确。")
+        yield at(
+            rec,
+            ("cycle",),
+            "cycle-unknown",
+            f"没有“{folder}”年度的通知（cycles/{folder}/）。请确认年度是否填写正确。",
+        )
 
 
 @rule("one-submission-per-cycle", "application")
@@ -29,9 +37,13 @@ def check_one_kind(rec: Record, ctx: Context) -> Iterator[Finding]:
     """An institution files either an application or a self-inspection in a cycle, not both."""
     sub = ctx.submission_of(rec)
     if sub is not None and "assessment" in sub.records:
-        yield at(rec, (), "one-submission-per-cycle",
-                 f"同一年度不能同时提交申报（application.yaml）和年度自查（assessment.yaml）。"
-                 f"已认定的基地只需提交年度自查；新单位只需提交申报。请删除其中一个文件。")
+        yield at(
+            rec,
+            (),
+            "one-submission-per-cycle",
+            "同一年度不能同时提交申报（application.yaml）和年度自查（assessment.yaml）。"
+            "已认定的基地只需提交年度自查；新单位只需提交申报。请删除其中一个文件。",
+        )
 
 
 def _deadline(ctx: Context, rec: Record) -> tuple[str, str | None] | None:
@@ -42,7 +54,11 @@ def _deadline(ctx: Context, rec: Record) -> tuple[str, str | None] | None:
     deadline = cycle["deadlines"][rec.kind]
     uscc = rec.relpath.split("/")[1]
     extension = max(
-        (e["until"] for e in cycle.get("extensions", []) if e["uscc"] == uscc and e["kind"] == rec.kind),
+        (
+            e["until"]
+            for e in cycle.get("extensions", [])
+            if e["uscc"] == uscc and e["kind"] == rec.kind
+        ),
         default=None,
     )
     return deadline, extension
@@ -68,6 +84,10 @@ def check_deadline(rec: Record, ctx: Context) -> Iterator[Finding]:
     last = max(deadline, extension) if extension else deadline
     if dated > last:
         extra = f"（本单位获准延期至 {extension}）" if extension else ""
-        yield at(rec, ("date",), "deadline",
-                 f"{KIND_NAMES[rec.kind]}日期 {dated} 晚于截止日期 {deadline}{extra}。"
-                 "逾期提交需市人社局专业技术人员管理科书面同意延期（记录在本年度 cycle.yaml 的 extensions 中）。")
+        yield at(
+            rec,
+            ("date",),
+            "deadline",
+            f"{KIND_NAMES[rec.kind]}日期 {dated} 晚于截止日期 {deadline}{extra}。"
+            "逾期提交需市人社局专业技术人员管理科书面同意延期（记录在本年度 cycle.yaml 的 extensions 中）。",
+        )

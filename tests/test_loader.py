@@ -1,0 +1,148 @@
+"""The strict loader: what it accepts, what it refuses, and where it points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cebase.loader import MAX_BYTES, load_yaml_bytes
+
+CASES = Path(__file__).parent / "fixtures" / "loader"
+
+
+def load(src: str | bytes):
+    raw = src.encode("utf-8") if isinstance(src, str) else src
+    return load_yaml_bytes("t.yaml", raw)
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("a: no", {"a": "no"}),
+        ("a: yes", {"a": "yes"}),
+        ("a: on", {"a": "on"}),
+        ("a: 0991", {"a": "0991"}),
+        ("a: 0991-4656129", {"a": "0991-4656129"}),
+        ("a: 2025-11-07", {"a": "2025-11-07"}),
+        ("a: 12:30", {"a": "12:30"}),
+        ("a: 1_000", {"a": "1_000"}),
+        ("a: 0x1F", {"a": "0x1F"}),
+        ("a: .inf", {"a": ".inf"}),
+        ("a: 007", {"a": "007"}),
+        ("a: 42", {"a": 42}),
+        ("a: -3", {"a": -3}),
+        ("a: 0", {"a": 0}),
+        ("a: 1.50", {"a": 1.5}),
+        ("a: 1e3", {"a": 1000.0}),
+        ("a: true", {"a": True}),
+        ("a: False", {"a": False}),
+        ("a: null", {"a": None}),
+        ("a: ~", {"a": None}),
+        ("a:", {"a": None}),
+        ("a: 'true'", {"a": "true"}),
+        ('a: "42"', {"a": "42"}),
+        ("1: x", {"1": "x"}),
+        ("a: [1, b]\nc: {d: e}", {"a": [1, "b"], "c": {"d": "e"}}),
+        ("a: |\n  多行\n  文本\n", {"a": "多行\n文本\n"}),
+        ("a: 1\r\nb: 2\r\n", {"a": 1, "b": 2}),
+        ("---\na: 1\n...\n", {"a": 1}),
+    ],
+)
+def test_scalars_are_yaml_1_2_core_and_stricter(src: str, expected: dict) -> None:
+    result = load(src)
+    assert result.findings == []
+    assert result.document is not None
+    assert result.document.data == expected
+
+
+@pytest.mark.parametrize(
+    ("src", "rule", "line", "col"),
+    [
+        (b"\xef\xbb\xbfa: 1\n", "encoding", 1, 1),
+        (b"a: 1\nb: \xb2\xe2\n", "encoding", 2, 4),  # GBK bytes
+        ("a: 1\nb:\n\t- x\n", "yaml-tab", 3, 1),
+        ("a: 1\n  \tb: 2\n", "yaml-tab", 2, 3),
+        ("a: x\x07y\n", "forbidden-char", 1, 5),
+        ("a: \u202eabc\n", "forbidden-char", 1, 4),
+        ("a: abc\u2066\n", "forbidden-char", 1, 7),
+        ("a: b\rc: d\n", "forbidden-char", 1, 5),
+        ("a: &x 1\nb: 2\n", "yaml-anchor", 1, 4),
+        ("a: [1]\nb: *x\n", "yaml-alias", 2, 4),
+        ("a: !!int 1\n", "yaml-tag", 1, 4),
+        ("a: !custom x\n", "yaml-tag", 1, 4),
+        ("%YAML 1.1\n---\na: 1\n", "yaml-directive", 1, 1),
+        ("a: 1\n---\nb: 2\n", "yaml-multi-doc", 2, 1),
+        ("a: 1\nb: 2\na: 3\n", "yaml-duplicate-key", 3, 1),
+        ("a:\n  x: 1\n  x: 2\n", "yaml-duplicate-key", 3, 3),
+        ("<<: {a: 1}\n", "yaml-merge-key", 1, 1),
+        ("? [a, b]\n: 1\n", "yaml-complex-key", 1, 3),
+        ("- a\n- b\n", "yaml-top-level", 1, 1),
+        ("just text\n", "yaml-top-level", 1, 1),
+        ("", "yaml-top-level", 1, 1),
+        ("# only a comment\n", "yaml-top-level", 1, 1),
+        ("a: b: c\n", "yaml-syntax", 1, 5),
+        ("a: 'open\n", "yaml-syntax", 2, 1),
+        ("a:\n  - x\n - y\n", "yaml-syntax", 3, 2),
+    ],
+)
+def test_refusals_point_at_the_problem(src: str | bytes, rule: str, line: int, col: int) -> None:
+    result = load(src)
+    assert result.document is None
+    assert [(f.rule, f.line, f.col) for f in result.findings][:1] == [(rule, line, col)]
+    assert all(f.message and not f.message.isascii() for f in result.findings)  # Chinese text
+
+
+def test_size_cap() -> None:
+    result = load(b"a: '" + b"x" * MAX_BYTES + b"'\n")
+    assert [f.rule for f in result.findings] == ["file-size"]
+
+
+def test_deep_nesting_is_refused_not_recursed() -> None:
+    result = load("a: " + "[" * 200 + "]" * 200)
+    assert result.document is None
+    assert result.findings[0].rule == "yaml-too-deep"
+
+
+def test_positions_of_values_and_keys() -> None:
+    src = (CASES / "positions.yaml").read_bytes()
+    doc = load_yaml_bytes("positions.yaml", src).document
+    assert doc is not None
+    assert doc.pos(("contact",)) == (3, 3)  # a mapping value starts at its first key
+    assert doc.pos(("contact", "email")) == (4, 10)
+    assert doc.pos(("contact", "email"), key=True) == (4, 3)
+    assert doc.pos(("specialties", 1, "levels", 0)) == (9, 14)
+    # a path the file lacks points at the nearest ancestor that exists
+    assert doc.pos(("contact", "website")) == (3, 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_give_findings_never_exceptions(raw: bytes) -> None:
+    result = load_yaml_bytes("fuzz.yaml", raw)
+    assert (result.document is None) == bool(result.findings)
+    if result.document is not None:
+        assert isinstance(result.document.data, dict)
+
+
+_yamlish = st.text(
+    alphabet=st.sampled_from(
+        [*"ab:-[]{}&*!|>'\"#%?,\n \t0123456789.~@`\\", "中", "文", "\u202e", "\ufeff"]
+    ),
+    max_size=200,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=300), _yamlish))
+def test_arbitrary_text_gives_findings_never_exceptions(text: str) -> None:
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates cannot be written to a file either
+        raw = text.encode("utf-8", "replace")
+    result = load_yaml_bytes("fuzz.yaml", raw)
+    assert (result.document is None) == bool(result.findings)
+    for f in result.findings:
+        assert f.line >= 0 and f.col >= 0 and f.rule
