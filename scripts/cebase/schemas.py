@@ -213,7 +213,8 @@ def _message(err: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
     if v in ("oneOf", "anyOf"):
         return (f"{label}不符合任何一种允许的写法，请对照模板检查。", path, False)
     if v == "not":
-        return (f"{label}的写法不被允许。", path, False)
+        why = sch.get("description", "")
+        return (f"{label}在这里不应填写。{why}", path, True)
     if v in ("dependentRequired", "dependencies"):
         return (f"{label}缺少相关的必填字段：{err.message}。", path, False)
     return (f"{label}不符合要求（{v}）。请对照模板检查。", path, False)

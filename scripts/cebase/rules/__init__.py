@@ -1,9 +1,10 @@
 """The bureau's rules: small pure functions over loaded records.
 
 Each rule has an id, says which record kinds it reads, and yields findings;
-none prints or reads the clock (the date comes in the context). Rules run only
-on schema-clean records, so they may trust the shape the schema guarantees;
-``personal-id`` is the exception and scans whatever could be loaded.
+none prints or reads the clock (the date comes in the context). Rules are
+written for schema-clean records; on a record the schema rejected they still
+run, and a rule that trips over the broken shape is skipped (the schema
+finding already tells the institution what to fix).
 """
 
 from __future__ import annotations
@@ -102,14 +103,24 @@ def run(rec: Record, ctx: Context) -> list[Finding]:
         return out
     valid = rec.valid
     for r in RULES.values():
-        if rec.kind in r.kinds and (valid or r.on_invalid):
+        if rec.kind not in r.kinds:
+            continue
+        if valid or r.on_invalid:
             out.extend(r.fn(rec, ctx))
+            continue
+        # The schema already reported the record's shape; still tell the institution
+        # everything else we can, and skip a rule the broken shape leaves nothing to check.
+        try:
+            out.extend(list(r.fn(rec, ctx)))
+        except (KeyError, TypeError, AttributeError, ValueError, ArithmeticError):
+            continue
     return out
 
 
 # Importing the rule modules registers their rules.
 from . import (  # noqa: E402
     catalogue,  # noqa: F401
+    checklist,  # noqa: F401
     contact,  # noqa: F401
     files,  # noqa: F401
     identity,  # noqa: F401

@@ -44,12 +44,17 @@ def check_specialties(rec: Record, ctx: Context) -> Iterator[Finding]:
         return
     for list_path, with_levels in SPECIALTY_LISTS[rec.kind]:
         for i, item in enumerate(_get(data, list_path)):
-            code = item["code"]
+            # a list of bare codes, or of {code, levels, ...}
+            code, code_path = (
+                (item, (*list_path, i))
+                if isinstance(item, str)
+                else (item["code"], (*list_path, i, "code"))
+            )
             spec = cat.get(code)
             if spec is None:
                 yield at(
                     rec,
-                    (*list_path, i, "code"),
+                    code_path,
                     "specialty-code",
                     f"专业代码“{code}”不在本周期的专业一览表（附件4）中。请在公开站点的“专业目录”中查找正确代码。",
                 )
@@ -57,7 +62,7 @@ def check_specialties(rec: Record, ctx: Context) -> Iterator[Finding]:
             if not with_levels:
                 continue
             offered = spec.get("levels", [])
-            for j, level in enumerate(item.get("levels", [])):
+            for j, level in enumerate(item.get("levels", []) if isinstance(item, dict) else []):
                 if level not in offered:
                     yield at(
                         rec,

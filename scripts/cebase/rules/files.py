@@ -147,7 +147,7 @@ def check_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
         referenced = {
             ref.removeprefix("attachments/")
             for r in sub.records.values()
-            if r.kind != "review" and r.valid
+            if r.kind != "review" and r.doc is not None
             for _, ref in _attachment_refs(r)
         }
         for name in sorted(set(sub.attachments) - referenced):

@@ -10,12 +10,21 @@ from ..scoring import dec
 from . import Context, at, rule
 
 
-@rule("finance-totals", "assessment")
+@rule("finance-totals", "assessment", emits=("finance-precision",))
 def check_finance(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Income and expenditure lines add up to their stated totals (附件3)."""
     finance = rec.data["finance"]
     for side, label in (("income", "收入"), ("expenditure", "支出")):
         lines = finance.get(side, [])
+        amounts = [((side, i, "amount"), x["amount"]) for i, x in enumerate(lines)]
+        for path, amount in [*amounts, ((f"{side}_total",), finance[f"{side}_total"])]:
+            if dec(amount).as_tuple().exponent < -2:
+                yield at(
+                    rec,
+                    ("finance", *path),
+                    "finance-precision",
+                    f"金额 {amount} 元超过两位小数。金额以元为单位，最多保留到分（两位小数）。",
+                )
         stated = dec(finance[f"{side}_total"])
         summed = sum((dec(x["amount"]) for x in lines), dec(0))
         if summed != stated:
@@ -23,7 +32,7 @@ def check_finance(rec: Record, ctx: Context) -> Iterator[Finding]:
                 rec,
                 ("finance", f"{side}_total"),
                 "finance-totals",
-                f"{label}合计填写为 {stated} 元，但各{label}项目相加为 {summed} 元，相差 {stated - summed} 元。"
+                f"{label}合计填写为 {stated:.2f} 元，但各{label}项目相加为 {summed:.2f} 元，相差 {stated - summed:.2f} 元。"
                 f"请核对各项金额或更正合计。",
             )
 

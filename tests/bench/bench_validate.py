@@ -1,0 +1,80 @@
+"""Benchmark: `cebase validate` against check-jsonschema on the same files and schemas.
+
+Not a test: run it by hand (`make bench` or `python tests/bench/bench_validate.py 200 2000`)
+and read the table. check-jsonschema cannot resolve our `urn:` references, so
+this script gives it the same schemas with the shared definitions inlined.
+check-jsonschema runs once per file kind, as a user would run it; cebase runs
+once over the whole registry and checks more (every rule, not just the schema).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from synth import REPO, make_registry
+
+BIN = Path(sys.executable).parent
+KIND_GLOBS = {
+    "institution": "submissions/*/institution.yaml",
+    "application": "submissions/*/*/application.yaml",
+    "assessment": "submissions/*/*/assessment.yaml",
+    "review": "submissions/*/*/review.yaml",
+    "cycle": "cycles/*/cycle.yaml",
+    "specialties": "cycles/*/specialties.yaml",
+    "rubric": "cycles/*/rubric.yaml",
+    "checklists": "cycles/*/checklists.yaml",
+}
+
+
+def inline_schemas(out: Path) -> dict[str, Path]:
+    """Our schemas with `urn:cebase:schema:defs#/$defs/X` rewritten to local `#/$defs/X`."""
+    defs = json.loads((REPO / "schemas" / "defs.schema.json").read_text("utf-8"))["$defs"]
+    paths = {}
+    for kind in KIND_GLOBS:
+        text = (REPO / "schemas" / f"{kind}.schema.json").read_text("utf-8")
+        text = text.replace("urn:cebase:schema:defs#/$defs/", "#/$defs/")
+        schema = json.loads(text)
+        schema.setdefault("$defs", {}).update(
+            {f"{k}": v for k, v in defs.items() if k not in schema["$defs"]}
+        )
+        schema.pop("$id", None)
+        paths[kind] = out / f"{kind}.json"
+        paths[kind].write_text(json.dumps(schema, ensure_ascii=False), "utf-8")
+    return paths
+
+
+def timed(cmds: list[list[str]]) -> float:
+    start = time.perf_counter()
+    for cmd in cmds:
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main(sizes: list[int], repeat: int = 3) -> None:
+    print(f"{'N':>6} {'files':>7} {'cebase s':>9} {'check-jsonschema s':>19} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        schemas = inline_schemas(Path(tmp))
+        for n in sizes:
+            root = Path(tmp) / f"reg{n}"
+            make_registry(root, n)
+            files = {k: sorted(str(p) for p in root.glob(g)) for k, g in KIND_GLOBS.items()}
+            total = sum(len(v) for v in files.values())
+            ours = [[str(BIN / "cebase"), "validate", "--root", str(root), "--format", "json"]]
+            theirs = [
+                [str(BIN / "check-jsonschema"), "--schemafile", str(schemas[k]), *fs]
+                for k, fs in files.items()
+                if fs
+            ]
+            a = statistics.median(timed(ours) for _ in range(repeat))
+            b = statistics.median(timed(theirs) for _ in range(repeat))
+            print(f"{n:>6} {total:>7} {a:>9.2f} {b:>19.2f} {b / a:>5.1f}×", flush=True)
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [200, 1000, 2000, 4000])

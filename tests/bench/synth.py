@@ -1,0 +1,62 @@
+"""Synthetic registries for benchmarks: the demo registry's institutions, cloned N times.
+
+Each clone gets a fresh valid USCC (and a numbered name) and keeps the demo
+institution's files, so a registry of N institutions has the same mix of
+stages and file kinds as the demo.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from cebase.idcodes import make_uscc  # noqa: E402
+
+EXAMPLES = REPO / "examples"
+DIVISIONS = ("650102", "650103", "650104", "650105", "650106", "650107", "650109", "650121")
+
+
+def clone_uscc(template: str, i: int) -> str:
+    """A valid USCC of the same registration type as ``template``, unique per ``i``."""
+    return make_uscc(template[:2], DIVISIONS[i % len(DIVISIONS)], f"{i:08d}")
+
+
+def make_registry(dest: Path, n: int, source: Path = EXAMPLES) -> list[str]:
+    """Write a registry of ``n`` institutions to ``dest``; return their USCCs."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(source / "cycles", dest / "cycles")
+    (dest / "submissions").mkdir(parents=True)
+    templates = sorted(p for p in (source / "submissions").iterdir() if p.is_dir())
+    cycles = {
+        f: yaml.safe_load(f.read_text("utf-8"))
+        for f in sorted((dest / "cycles").glob("*/cycle.yaml"))
+    }
+    codes = []
+    for i in range(n):
+        tpl = templates[i % len(templates)]
+        code = clone_uscc(tpl.name, i + 1)
+        codes.append(code)
+        target = dest / "submissions" / code
+        shutil.copytree(tpl, target)
+        for f in target.rglob("*"):
+            if f.suffix in (".yaml", ".md"):
+                text = f.read_text("utf-8").replace(tpl.name, code)
+                if f.name == "institution.yaml":
+                    text = text.replace("（示例）", f"{i + 1}号（示例）", 1)
+                f.write_text(text, "utf-8")
+        # clones of incumbents and of extended applicants stay incumbents / extended
+        for data in cycles.values():
+            for section in ("incumbents", "extensions"):
+                for item in list(data.get(section) or []):
+                    if item["uscc"] == tpl.name:
+                        data[section].append({**item, "uscc": code})
+    for f, data in cycles.items():
+        f.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return codes
