@@ -100,4 +100,6 @@ class BaseStatus:
     deadlines: list[Deadline] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # Chinese, what is missing
     needs_action: int = 0  # sort key for the queue: lower first
-    warnings: list[str] = field(default_factory=list)  # Chinese: e.g. a calendar year guessed Mon-Fri
+    warnings: list[str] = field(
+        default_factory=list
+    )  # Chinese: e.g. a calendar year guessed Mon-Fri

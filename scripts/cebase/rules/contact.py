@@ -10,7 +10,7 @@ from phonenumbers import PhoneNumberType
 
 from ..findings import Finding
 from ..registry import Record
-from . import Context, at, rule, walk
+from . import Context, at, rule
 
 # Keys whose values are telephone numbers, and what kind each must be.
 PHONE_KEYS = {"office_phone": "any", "phone": "any", "mobile": "mobile"}
@@ -34,7 +34,7 @@ def phone_problem(text: str, kind: str) -> str | None:
 @rule("phone", "institution", "cycle")
 def check_phones(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Telephone numbers are valid (libphonenumber), mobiles are mobiles."""
-    for path, value in walk(rec.data):
+    for path, value in rec.scalars:
         key = next((p for p in reversed(path) if isinstance(p, str)), "")
         kind = PHONE_KEYS.get(key) if path and path[-1] == key else None
         if kind and isinstance(value, str):
@@ -63,7 +63,7 @@ def url_problem(text: str) -> str | None:
 @rule("https-url", "institution", "application", "cycle")
 def check_urls(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Web addresses use https and name a host."""
-    for path, value in walk(rec.data):
+    for path, value in rec.scalars:
         if path and path[-1] in URL_KEYS and isinstance(value, str):
             problem = url_problem(value)
             if problem:

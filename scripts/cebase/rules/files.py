@@ -9,7 +9,7 @@ from pathlib import Path
 from ..findings import Finding, Severity
 from ..loader import check_text
 from ..registry import Record, Submission
-from . import Context, at, rule, walk
+from . import Context, at, rule
 
 SELF_REPORT_MIN_CHARS = 1500  # the notice: 自查报告不低于1500字
 SELF_REPORT_MAX_BYTES = 256 * 1024
@@ -83,7 +83,7 @@ def check_self_report(rec: Record, ctx: Context) -> Iterator[Finding]:
 
 
 def _attachment_refs(rec: Record) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    for path, value in walk(rec.data):
+    for path, value in rec.scalars:
         if isinstance(value, str) and value.startswith("attachments/"):
             yield path, value
 

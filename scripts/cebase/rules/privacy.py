@@ -8,26 +8,39 @@ from ..findings import Finding, field_path
 from ..idcodes import find_citizen_ids
 from ..loader import check_text
 from ..registry import Record
-from . import Context, at, rule, walk
+from . import Context, rule
 from .files import SELF_REPORT_MAX_BYTES
 
 ID_MESSAGE = (
-    "此处含有居民身份证号码。提交材料中不得出现身份证号（个人信息保护法）；请删除该号码"
+    "含有居民身份证号码。提交材料中不得出现身份证号（个人信息保护法）；请删除该号码"
     "（如需核验身份，请线下向市人社局提供）。"
 )
 
 
+def _id_findings(relpath: str, text: str, rec: Record | None = None) -> Iterator[Finding]:
+    """One finding per line holding a citizen ID number; the number itself is never repeated."""
+    if not find_citizen_ids(text):  # one pass over the whole file: the usual answer is no
+        return
+    for line_no, line_text in enumerate(text.splitlines(), 1):
+        numbers = find_citizen_ids(line_text)
+        if not numbers:
+            continue
+        col = line_text.index(numbers[0]) + 1
+        where, fieldname = f"第 {line_no} 行", ""
+        if rec is not None and rec.doc is not None:
+            if line_text.lstrip().startswith("#"):
+                where = f"第 {line_no} 行的注释"
+            else:
+                fieldname = field_path(rec.doc.field_at(line_no, col))
+                where = f"字段“{fieldname}”" if fieldname else where
+        yield Finding(relpath, line_no, col, "personal-id", f"{where}{ID_MESSAGE}", field=fieldname)
+
+
 @rule("personal-id", "institution", "application", "assessment", "review", on_invalid=True)
 def check_personal_ids(rec: Record, ctx: Context) -> Iterator[Finding]:
-    """No citizen ID number (GB 11643, check digit verified) anywhere; the number is never repeated."""
-    for path, value in walk(rec.data):
-        if isinstance(value, str | int) and find_citizen_ids(str(value)):
-            yield at(rec, path, "personal-id", f"字段“{field_path(path)}”{ID_MESSAGE}")
-    # Keys are text too.
+    """No citizen ID number (GB 11643, check digit verified) anywhere, comments included."""
     if rec.doc is not None:
-        for path in rec.doc.key_pos:
-            if find_citizen_ids(str(path[-1])):
-                yield at(rec, path, "personal-id", f"字段名{ID_MESSAGE}", key=True)
+        yield from _id_findings(rec.relpath, rec.doc.text, rec)
     if rec.kind == "assessment":
         sub = ctx.submission_of(rec)
         if sub is not None and sub.self_report is not None:
@@ -35,8 +48,4 @@ def check_personal_ids(rec: Record, ctx: Context) -> Iterator[Finding]:
             text, _ = check_text(
                 relpath, sub.self_report.read_bytes(), max_bytes=SELF_REPORT_MAX_BYTES
             )
-            for lineno, line in enumerate((text or "").splitlines(), 1):
-                if find_citizen_ids(line):
-                    yield Finding(
-                        relpath, lineno, 1, "personal-id", f"自查报告第 {lineno} 行{ID_MESSAGE}"
-                    )
+            yield from _id_findings(relpath, text or "")

@@ -1,0 +1,74 @@
+"""``cebase form PATH -o FILE.html``: a submission as the official paper form (附件1, 2, 3)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, relative_to_root, today
+
+
+def parents() -> list[argparse.ArgumentParser]:
+    return [common()]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "path",
+        metavar="PATH",
+        help="申报或年度自查的年度文件夹或其中的文件，例如 submissions/<统一社会信用代码>/2026",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE.html",
+        help="输出的 HTML 文件（用浏览器打印为 A4）",
+    )
+    p.add_argument(
+        "--form",
+        choices=["1", "2", "3"],
+        action="append",
+        default=None,
+        help="只生成指定附件：1 申报表，2 考核评估表，3 收支情况统计表（可重复；默认该材料适用的全部）",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..findings import Severity
+    from ..forms import forms_for, render
+    from ..registry import scan
+    from ..report import text
+    from ..validate import validate
+    from .checklist import find_submission
+
+    reg = scan(args.root)
+    sub = find_submission(reg, relative_to_root(args.root, args.path))
+    available = forms_for(sub)
+    if not available:
+        raise UsageError(
+            f"{sub.folder} 中没有申报（application.yaml）或年度自查（assessment.yaml），无法生成表格。"
+        )
+    wanted = args.form or available
+    unknown = [f for f in wanted if f not in available]
+    if unknown:
+        raise UsageError(
+            f"{sub.folder} 只能生成{'、'.join('附件' + f for f in available)}，不能生成{'、'.join('附件' + f for f in unknown)}。"
+        )
+    inst = reg.institutions[sub.uscc]
+    paths = [sub.folder] + ([inst.record.relpath] if inst.record is not None else [])
+    result = validate(reg, paths, now=today(args))
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    if errors or inst.record is None:
+        sys.stderr.write(text(errors, result.files))
+        sys.stderr.write("cebase：材料有错误，未生成表格。请先修正以上问题。\n")
+        return EXIT_FINDINGS
+    html = render(reg, sub, wanted)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(html, encoding="utf-8")
+    sys.stdout.write(
+        f"已生成 {args.output}（{'、'.join('附件' + f for f in wanted)}）。请用浏览器打开并打印为 A4 纸张。\n"
+    )
+    return EXIT_OK
