@@ -1,0 +1,116 @@
+"""Benchmark: `cebase check-pr` for a one-institution pull request against `cebase validate` of that institution.
+
+Not a test: run it by hand (`python tests/bench/bench_check_pr.py [N]`, default 2000) and
+read the figures. The target (issue 4) is check-pr < 2x validate-one: the gate must only
+read and validate what the pull request touches, however large the registry.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from synth import make_registry
+
+CEBASE = [sys.executable, "-m", "cebase"]
+NOW = "2025-11-06"  # before the demo deadline, so the change is on time
+REPEAT = 5
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.cn",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def pick(reg: Path, codes: list[str]) -> str:
+    """An institution with an unreviewed self-inspection: the commonest kind of pull request."""
+    for code in codes:
+        folder = reg / "submissions" / code / "2026"
+        if (folder / "self-report.md").is_file() and not (folder / "review.yaml").exists():
+            return code
+    raise SystemExit("no institution with an unreviewed self-inspection in the synthetic registry")
+
+
+def median_seconds(cmd: list[str]) -> tuple[float, int]:
+    times, code = [], 0
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        code = subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        ).returncode
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), code
+
+
+def main(n: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="cebase-bench-") as tmp:
+        reg = Path(tmp) / "registry"
+        t0 = time.perf_counter()
+        codes = make_registry(reg, n)
+        git(reg, "init", "-q", "-b", "main")
+        git(reg, "add", "-A")
+        git(reg, "commit", "-q", "-m", "synthetic registry")
+        code = pick(reg, codes)
+        git(reg, "checkout", "-q", "-b", "pr")
+        with (reg / "submissions" / code / "2026" / "self-report.md").open(
+            "a", encoding="utf-8"
+        ) as fh:
+            fh.write("\n\n补充说明：本年度培训工作总结已按要求更新。\n")
+        git(reg, "commit", "-q", "-am", "update self-report")
+        files = sum(1 for p in (reg / "submissions").rglob("*") if p.is_file())
+        print(
+            f"registry: {n} institutions, {files} files under submissions/ (built in {time.perf_counter() - t0:.1f} s)"
+        )
+        inst = yaml.safe_load((reg / "submissions" / code / "institution.yaml").read_text("utf-8"))
+        author = inst["maintainers"][0]
+        gate = [
+            *CEBASE,
+            "check-pr",
+            "--root",
+            str(reg),
+            "--base",
+            "main",
+            "--head",
+            "pr",
+            "--author",
+            author,
+            "--now",
+            NOW,
+            "--format",
+            "github",
+            "--report-dir",  # as the workflow runs it: the report with its checklists
+            str(Path(tmp) / "pr-report"),
+        ]
+        one = [*CEBASE, "validate", "--root", str(reg), "--now", NOW, f"submissions/{code}"]
+        t_gate, rc_gate = median_seconds(gate)
+        t_one, rc_one = median_seconds(one)
+        print(f"changed institution: submissions/{code} (author {author})")
+        print(f"check-pr            median of {REPEAT}: {t_gate:.3f} s (exit {rc_gate})")
+        print(f"validate <folder>   median of {REPEAT}: {t_one:.3f} s (exit {rc_one})")
+        ratio = t_gate / t_one
+        print(
+            f"ratio check-pr / validate-one: {ratio:.2f} (target < 2.00) {'OK' if ratio < 2 else 'OVER TARGET'}"
+        )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)

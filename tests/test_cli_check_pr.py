@@ -1,0 +1,301 @@
+"""``cebase check-pr`` end to end: a real Git repository built from the demo registry, pull requests as branches.
+
+``main`` holds the demo registry minus a few records; each pull request is a branch
+that adds one back, or tries something the gate must refuse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from cebase.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+NEW_APP = "12650104DEM0A0019H"  # a new applicant: its whole folder arrives by pull request
+SELF = "91650102DEM0T01784"  # a certified base filing its self-inspection
+LATE = "12650109DEM0H0084P"  # an applicant with an extension in cycle.yaml (until 2025-11-14)
+REVIEWED = "91650104DEM0L01153"  # a base whose self-inspection is reviewed on main
+OTHER = "12650105DEM0J0093K"
+OUTSIDER = "91650107DEM0Q0155H"
+REVIEW = "submissions/12650102DEM0B0022P/2026/review.yaml"  # a reviewer adds it back
+HELD_BACK = (
+    f"submissions/{NEW_APP}",
+    f"submissions/{SELF}/2026",
+    f"submissions/{LATE}/2026",
+    REVIEW,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "-c",
+            "user.name=测试",
+            "-c",
+            "user.email=t@example.cn",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def maintainer(uscc: str) -> str:
+    data = yaml.safe_load((EXAMPLES / "submissions" / uscc / "institution.yaml").read_text("utf-8"))
+    return data["maintainers"][0]
+
+
+def restore(rel: str) -> Callable[[Path], None]:
+    def mutate(repo: Path) -> None:
+        src, dst = EXAMPLES / rel, repo / rel
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        else:
+            shutil.copy2(src, dst)
+
+    return mutate
+
+
+def append(rel: str, text: str = "\n# 修改（测试）\n") -> Callable[[Path], None]:
+    def mutate(repo: Path) -> None:
+        with (repo / rel).open("a", encoding="utf-8") as fh:
+            fh.write(text)
+
+    return mutate
+
+
+def symlink(repo: Path) -> None:
+    link = repo / f"submissions/{REVIEWED}/2026/attachments/link.pdf"
+    link.symlink_to(f"../../../{OTHER}/2026/attachments/assessment-form.pdf")
+
+
+def escape_rename(repo: Path) -> None:
+    (repo / f"submissions/{REVIEWED}/2026/attachments/finance-statement.pdf").rename(
+        repo / "finance-statement.pdf"
+    )
+
+
+BRANCHES: dict[str, Callable[[Path], None]] = {
+    "new-application": restore(f"submissions/{NEW_APP}"),
+    "self-inspection": restore(f"submissions/{SELF}/2026"),
+    "late-extended": restore(f"submissions/{LATE}/2026"),
+    "other-folder": append(f"submissions/{REVIEWED}/institution.yaml"),
+    "untrusted-review": append(f"submissions/{OTHER}/2026/review.yaml"),
+    "cycles": append("cycles/2026/cycle.yaml"),
+    "symlink": symlink,
+    "rename-escape": escape_rename,
+    "review": restore(REVIEW),
+}
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("gate") / "registry"
+    shutil.copytree(EXAMPLES, root)
+    for rel in HELD_BACK:
+        target = root / rel
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "demo registry")
+    for name, mutate in BRANCHES.items():
+        git(root, "checkout", "-q", "-f", "-B", name, "main")
+        git(root, "clean", "-fdxq")
+        mutate(root)
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", name)
+    git(root, "checkout", "-q", "-f", "main")
+    return root
+
+
+def check_pr(
+    repo: Path, branch: str, author: str, now: str, *extra: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, list[dict[str, object]]]:
+    code = main(
+        [
+            "check-pr",
+            "--root",
+            str(repo),
+            "--base",
+            "main",
+            "--head",
+            branch,
+            "--author",
+            author,
+            "--now",
+            now,
+            "--format",
+            "json",
+            *extra,
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    return code, json.loads(out)["findings"]
+
+
+def errors(findings: list[dict[str, object]]) -> set[str]:
+    return {str(f["rule"]) for f in findings if f["severity"] == "error"}
+
+
+@pytest.mark.parametrize(
+    ("branch", "author", "trusted", "now", "exit_code", "rules"),
+    [
+        ("new-application", maintainer(NEW_APP), False, "2025-11-06", 0, set()),
+        ("self-inspection", maintainer(SELF), False, "2025-11-07", 0, set()),
+        ("other-folder", maintainer(OUTSIDER), False, "2025-11-06", 1, {"gate-maintainer"}),
+        ("untrusted-review", maintainer(OTHER), False, "2025-11-06", 1, {"gate-review-file"}),
+        ("cycles", maintainer(OTHER), False, "2025-11-06", 1, {"gate-bureau-file"}),
+        ("symlink", maintainer(REVIEWED), False, "2025-11-06", 1, {"gate-symlink"}),
+        # The rename leaves the folder (scope), takes a reviewed record away (delete-reviewed)
+        # and leaves its reference dangling (the validator's attachment-missing).
+        (
+            "rename-escape",
+            maintainer(REVIEWED),
+            False,
+            "2025-11-06",
+            1,
+            {"gate-scope", "gate-delete-reviewed", "attachment-missing"},
+        ),
+        (
+            "self-inspection",
+            maintainer(SELF),
+            False,
+            "2025-11-10",
+            1,
+            {"gate-deadline"},
+        ),  # late, no extension
+        (
+            "late-extended",
+            maintainer(LATE),
+            False,
+            "2025-11-13",
+            0,
+            set(),
+        ),  # late, extended until 11-14
+        (
+            "late-extended",
+            maintainer(LATE),
+            False,
+            "2025-11-15",
+            1,
+            {"gate-deadline"},
+        ),  # extension over
+        ("review", "demo-reviewer-a", True, "2025-11-21", 0, set()),
+        ("untrusted-review", "demo-reviewer-a", True, "2025-11-21", 0, set()),  # a reviewer may
+        ("review", maintainer("12650102DEM0B0022P"), False, "2025-11-21", 1, {"gate-review-file"}),
+    ],
+)
+def test_pull_request(
+    repo: Path,
+    branch: str,
+    author: str,
+    trusted: bool,
+    now: str,
+    exit_code: int,
+    rules: set[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    extra = ("--trusted",) if trusted else ()
+    code, findings = check_pr(repo, branch, author, now, *extra, capsys=capsys)
+    assert (code, errors(findings)) == (exit_code, rules), findings
+
+
+def test_only_the_touched_institution_is_validated(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, findings = check_pr(
+        repo, "self-inspection", maintainer(SELF), "2025-11-07", capsys=capsys
+    )
+    assert code == 0
+    assert all(str(f["path"]).startswith(f"submissions/{SELF}/") for f in findings)
+
+
+def test_subprocess_writes_both_reports(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pr-report"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "scripts")}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cebase",
+            "check-pr",
+            "--root",
+            str(repo),
+            "--base",
+            "main",
+            "--head",
+            "symlink",
+            "--author",
+            maintainer(REVIEWED),
+            "--now",
+            "2025-11-06",
+            "--format",
+            "github",
+            "--report-dir",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "::error file=submissions/" in proc.stdout and "title=gate-symlink" in proc.stdout
+    report = (out / "report.md").read_text("utf-8")
+    assert (
+        report.startswith("<!-- cebase-gate -->\n")
+        and "❌ 需要修改" in report
+        and "符号链接" in report
+    )
+    body = json.loads((out / "report.json").read_text("utf-8"))
+    assert body["ok"] is False and {f["rule"] for f in body["findings"]} == {"gate-symlink"}
+
+
+def test_failing_report_reads_as_html(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = check_pr(
+        repo,
+        "rename-escape",
+        maintainer(REVIEWED),
+        "2025-11-06",
+        "--report-dir",
+        str(tmp_path),
+        capsys=capsys,
+    )
+    assert code == 1
+    text = (tmp_path / "report.md").read_text("utf-8")
+    html = markdown.markdown(text, extensions=["tables"])
+    assert "<h2>继续教育基地材料自动检查</h2>" in html
+    assert "需要修改" in html and "finance-statement.pdf" in html.replace("\\", "")
+    assert "<h4>📄" in html  # findings grouped under one heading per file
+    assert len(text) <= 60_000
+
+
+def test_bad_ref_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check-pr", "--root", str(repo), "--base", "no-such-branch", "--author", "x"])
+    assert code == 2 and "no-such-branch" in capsys.readouterr().err
+
+
+def test_not_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check-pr", "--root", str(tmp_path), "--base", "main", "--author", "x"])
+    assert code == 2 and "Git 仓库" in capsys.readouterr().err

@@ -1,0 +1,468 @@
+"""The gate's pure checks over in-memory trees: scope, ownership, modes, types, deadlines, deletions."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cebase import gate
+from cebase.gate import Change, Request
+from cebase.registry import Registry, scan
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gate"
+PDF = (FIXTURES / "scan.pdf").read_bytes()
+PNG = (FIXTURES / "photo.png").read_bytes()
+TEXT = (FIXTURES / "notes.txt").read_bytes()
+
+OWN = "91650107DEM0Q0155H"
+OTHER = "12650109DEM0H0084P"
+NEW = "91650100MA0000001X"
+CYCLE = b"""id: "2026"
+deadlines:
+  application: 2025-11-07
+  assessment: 2025-11-07
+extensions:
+  - uscc: "12650109DEM0H0084P"
+    kind: application
+    until: 2025-11-14
+    reason: x
+"""
+
+
+def inst(*maintainers: str) -> bytes:
+    return f"name: 示例单位\nmaintainers: [{', '.join(maintainers)}]\n".encode()
+
+
+class DictTree:
+    """``gate.Tree`` over a dict of path → bytes."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.data = files
+
+    def read(self, path: str, limit: int | None = None) -> bytes | None:
+        raw = self.data.get(path)
+        return raw if raw is None or limit is None else raw[:limit]
+
+    def exists(self, path: str) -> bool:
+        return path in self.data or any(p.startswith(path + "/") for p in self.data)
+
+    def names(self, folder: str) -> list[str]:
+        return sorted(
+            {p[len(folder) + 1 :].split("/")[0] for p in self.data if p.startswith(folder + "/")}
+        )
+
+
+BASE = {
+    "cycles/2026/cycle.yaml": CYCLE,
+    f"submissions/{OWN}/institution.yaml": inst("own-admin"),
+    f"submissions/{OTHER}/institution.yaml": inst("other-admin"),
+    f"submissions/{OTHER}/2026/application.yaml": b"cycle: '2026'\n",
+    f"submissions/{OTHER}/2026/attachments/scan.pdf": PDF,
+    f"submissions/{OTHER}/2026/review.yaml": b"subject: application\n",
+}
+
+
+def req(
+    changes: list[Change],
+    head_files: dict[str, bytes] | None = None,
+    *,
+    author: str = "own-admin",
+    trusted: bool = False,
+    now: str = "2025-11-05",
+    base: dict[str, bytes] | None = None,
+) -> Request:
+    base_files = dict(BASE if base is None else base)
+    head = {**base_files, **(head_files or {})}
+    for c in changes:
+        if c.deleted:
+            head.pop(c.path, None)
+        head.setdefault(c.path, b"x: 1\n")
+        if c.old_path:
+            head.pop(c.old_path, None)
+    return Request(
+        changes, DictTree(base_files), DictTree(head), author, trusted, date.fromisoformat(now)
+    )
+
+
+def add(path: str, mode: int = 0o100644, size: int = 10) -> Change:
+    return Change(path, "A", mode=mode, size=size)
+
+
+def rules(r: Request) -> list[str]:
+    return sorted({f.rule for f in gate.check_changes(r)})
+
+
+# -- layout ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        (f"submissions/{OWN}/institution.yaml", True),
+        (f"submissions/{OWN}/2026/application.yaml", True),
+        (f"submissions/{OWN}/2026/assessment.yaml", True),
+        (f"submissions/{OWN}/2026/self-report.md", True),
+        (f"submissions/{OWN}/2026/attachments/a.pdf", True),
+        (f"submissions/{OWN}/2026/attachments/A.JPG", True),
+        (f"submissions/{OWN}/2026/attachments/a.jpeg", True),
+        (f"submissions/{OWN}/2026/attachments/a.png", True),
+        (f"submissions/{OWN}/2026/attachments/a.docx", False),
+        (f"submissions/{OWN}/2026/attachments/sub/a.pdf", False),
+        (f"submissions/{OWN}/2026/notes.txt", False),
+        (f"submissions/{OWN}/README.md", False),
+        (f"submissions/{OWN}/draft/application.yaml", False),
+        (f"submissions/{OWN}/2026/review.yaml", False),
+    ],
+)
+def test_allowed_kind(path: str, allowed: bool) -> None:
+    assert gate.allowed_kind(gate.place(path, "")) is allowed
+
+
+def test_place_with_prefix() -> None:
+    p = gate.place(f"examples/submissions/{OWN}/2026/review.yaml", "examples/")
+    assert (p.rel, p.uscc, p.cycle, p.inside) == (
+        f"submissions/{OWN}/2026/review.yaml",
+        OWN,
+        "2026",
+        True,
+    )
+    assert gate.is_review(p)
+    outside = gate.place("mkdocs.yml", "examples/")
+    assert (outside.inside, outside.rel) == (False, "mkdocs.yml")
+
+
+# -- untrusted authors ---------------------------------------------------------
+
+
+def test_own_folder_is_clean() -> None:
+    assert rules(req([add(f"submissions/{OWN}/2026/assessment.yaml")])) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "rule"),
+    [
+        ("cycles/2026/cycle.yaml", "gate-bureau-file"),
+        ("schemas/application.schema.json", "gate-bureau-file"),
+        ("scripts/cebase/gate.py", "gate-bureau-file"),
+        ("docs/index.md", "gate-bureau-file"),
+        ("mkdocs.yml", "gate-bureau-file"),
+        (".github/workflows/validate.yml", "gate-bureau-file"),
+        (".ci/run", "gate-bureau-file"),
+        ("README.md", "gate-scope"),
+        (f"submissions/{OWN}/2026/review.yaml", "gate-review-file"),
+        (f"submissions/{OWN}/2026/notes.txt", "gate-file-kind"),
+    ],
+)
+def test_untrusted_may_not_touch(path: str, rule: str) -> None:
+    assert rule in rules(req([add(path)]))
+
+
+def test_other_institution_folder() -> None:
+    found = gate.check_changes(
+        req(
+            [
+                add(f"submissions/{OWN}/2026/assessment.yaml"),
+                Change(f"submissions/{OTHER}/2026/application.yaml", "M"),
+            ]
+        )
+    )
+    assert {(f.rule, f.path) for f in found} == {
+        ("gate-maintainer", f"submissions/{OTHER}/2026/application.yaml"),
+        ("gate-scope", f"submissions/{OTHER}/2026/application.yaml"),
+    }
+    scope = next(f for f in found if f.rule == "gate-scope")
+    assert (
+        "本次拉取请求修改了其他单位的文件夹" in scope.message
+        and "分成多个拉取请求" in scope.message
+    )
+
+
+def test_maintainers_come_from_the_base_not_the_head() -> None:
+    # The head lists the intruder; the base does not: refused.
+    r = req(
+        [Change(f"submissions/{OTHER}/institution.yaml", "M")],
+        {f"submissions/{OTHER}/institution.yaml": inst("other-admin", "intruder")},
+        author="intruder",
+    )
+    assert rules(r) == ["gate-maintainer"]
+
+
+def test_login_comparison_ignores_case() -> None:
+    assert rules(req([add(f"submissions/{OWN}/2026/assessment.yaml")], author="Own-Admin")) == []
+
+
+def test_new_folder_first_submitter_becomes_maintainer() -> None:
+    files = {f"submissions/{NEW}/institution.yaml": inst("newcomer")}
+    changes = [
+        add(f"submissions/{NEW}/institution.yaml"),
+        add(f"submissions/{NEW}/2026/application.yaml"),
+    ]
+    assert rules(req(changes, files, author="newcomer")) == []
+    assert rules(req(changes, files, author="someone-else")) == ["gate-maintainer"]
+
+
+def test_new_folder_without_institution_yaml() -> None:
+    found = gate.check_changes(
+        req([add(f"submissions/{NEW}/2026/application.yaml")], author="newcomer")
+    )
+    assert [f.rule for f in found] == ["gate-maintainer"]
+    assert "institution.yaml" in found[0].message
+
+
+def test_missing_author_fails_closed() -> None:
+    assert "gate-maintainer" in rules(
+        req([add(f"submissions/{OWN}/2026/assessment.yaml")], author="")
+    )
+
+
+def test_rename_out_of_the_folder() -> None:
+    moved = Change(
+        f"submissions/{OTHER}/2026/attachments/scan.pdf",
+        "R",
+        old_path=f"submissions/{OWN}/2026/attachments/scan.pdf",
+        mode=0o100644,
+    )
+    base = {**BASE, f"submissions/{OWN}/2026/attachments/scan.pdf": PDF}
+    assert {"gate-scope", "gate-maintainer"} <= set(
+        rules(req([moved], {moved.path: PDF}, base=base))
+    )
+    escaped = Change(
+        "scan.pdf", "R", old_path=f"submissions/{OWN}/2026/attachments/scan.pdf", mode=0o100644
+    )
+    found = gate.check_changes(req([escaped], {"scan.pdf": PDF}, base=base))
+    assert [(f.rule, f.path) for f in found] == [("gate-scope", "scan.pdf")]
+    assert "重命名" in found[0].message
+
+
+# -- modes, types, sizes -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "rule"),
+    [(0o120000, "gate-symlink"), (0o160000, "gate-submodule"), (0o100755, "gate-executable")],
+)
+def test_modes(mode: int, rule: str) -> None:
+    path = f"submissions/{OWN}/2026/self-report.md"
+    assert rule in rules(req([add(path, mode)], {path: "自查报告".encode()}))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "ok"),
+    [
+        ("a.pdf", PDF, True),
+        ("a.png", PNG, True),
+        ("a.pdf", PNG, False),
+        ("a.jpg", PNG, False),
+        ("a.pdf", TEXT, False),
+        ("assessment.yaml", PNG, False),
+        ("self-report.md", b"abc\x00def", False),
+        ("self-report.md", TEXT, True),
+    ],
+)
+def test_file_type_matches_name(name: str, content: bytes, ok: bool) -> None:
+    folder = f"submissions/{OWN}/2026/" + ("attachments/" if name.startswith("a.") else "")
+    found = rules(req([add(folder + name)], {folder + name: content}))
+    assert ("gate-file-type" not in found) is ok
+
+
+def test_attachment_size_cap() -> None:
+    path = f"submissions/{OWN}/2026/attachments/big.pdf"
+    assert rules(req([add(path, size=gate.ATTACHMENT_MAX_BYTES + 1)], {path: PDF})) == [
+        "gate-attachment-size"
+    ]
+    assert rules(req([add(path, size=gate.ATTACHMENT_MAX_BYTES)], {path: PDF})) == []
+
+
+# -- trusted reviewers -----------------------------------------------------------
+
+
+def test_trusted_may_change_reviews_and_cycles() -> None:
+    changes = [
+        Change(f"submissions/{OTHER}/2026/review.yaml", "M"),
+        Change("cycles/2026/cycle.yaml", "M"),
+    ]
+    assert rules(req(changes, author="reviewer", trusted=True)) == []
+
+
+def test_trusted_never_mixes_review_and_submission() -> None:
+    changes = [
+        Change(f"submissions/{OTHER}/2026/review.yaml", "M"),
+        Change(f"submissions/{OTHER}/2026/application.yaml", "M"),
+    ]
+    found = gate.check_changes(req(changes, author="reviewer", trusted=True))
+    assert [(f.rule, f.path) for f in found] == [
+        ("gate-mixed-review", f"submissions/{OTHER}/2026/application.yaml")
+    ]
+
+
+def test_trusted_still_refuses_symlinks() -> None:
+    assert rules(req([add("docs/link.md", 0o120000)], author="reviewer", trusted=True)) == [
+        "gate-symlink"
+    ]
+
+
+# -- deadlines ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("uscc", "path", "now", "late"),
+    [
+        (OWN, "2026/assessment.yaml", "2025-11-07", False),  # the deadline day itself is on time
+        (OWN, "2026/assessment.yaml", "2025-11-08", True),
+        (OWN, "2026/self-report.md", "2025-11-08", True),
+        (OWN, "2026/attachments/x.pdf", "2025-11-08", True),
+        (OWN, "institution.yaml", "2025-12-01", False),  # the profile has no deadline
+        (OTHER, "2026/application.yaml", "2025-11-14", False),  # extended until 11-14
+        (
+            OTHER,
+            "2026/attachments/scan.pdf",
+            "2025-11-10",
+            False,
+        ),  # attachments follow their record
+        (OTHER, "2026/application.yaml", "2025-11-15", True),  # extension over
+    ],
+)
+def test_deadline(uscc: str, path: str, now: str, late: bool) -> None:
+    full = f"submissions/{uscc}/{path}"
+    files = {full: PDF} if full.endswith(".pdf") else {}
+    if "attachments" in path and uscc == OWN:
+        files[f"submissions/{OWN}/2026/assessment.yaml"] = b"cycle: '2026'\n"
+    author = "own-admin" if uscc == OWN else "other-admin"
+    found = rules(req([Change(full, "A", mode=0o100644)], files, author=author, now=now))
+    assert ("gate-deadline" in found) is late
+
+
+def test_extension_for_another_kind_does_not_help() -> None:
+    path = f"submissions/{OTHER}/2026/assessment.yaml"
+    assert "gate-deadline" in rules(req([add(path)], author="other-admin", now="2025-11-10"))
+
+
+def test_extension_only_counts_on_the_base() -> None:
+    # An extension added by the pull request itself is not granted yet.
+    path = f"submissions/{OWN}/2026/assessment.yaml"
+    head_cycle = (
+        CYCLE
+        + f'  - uscc: "{OWN}"\n    kind: assessment\n    until: 2025-12-31\n    reason: x\n'.encode()
+    )
+    r = req([add(path)], {"cycles/2026/cycle.yaml": head_cycle}, now="2025-11-10")
+    assert "gate-deadline" in rules(r)
+
+
+def test_withdrawal_after_deadline_is_not_late() -> None:
+    base = {**BASE, f"submissions/{OWN}/2026/assessment.yaml": b"cycle: '2026'\n"}
+    r = req([Change(f"submissions/{OWN}/2026/assessment.yaml", "D")], now="2025-12-01", base=base)
+    assert rules(r) == []
+
+
+# -- deletions of reviewed records -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "refused"),
+    [
+        (f"submissions/{OTHER}/2026/application.yaml", True),
+        (f"submissions/{OTHER}/2026/attachments/scan.pdf", True),
+        (f"submissions/{OTHER}/institution.yaml", True),
+        (f"submissions/{OWN}/institution.yaml", False),  # no review refers to it
+    ],
+)
+def test_delete_reviewed(path: str, refused: bool) -> None:
+    author = "other-admin" if OTHER in path else "own-admin"
+    found = rules(req([Change(path, "D")], author=author))
+    assert ("gate-delete-reviewed" in found) is refused
+
+
+def test_rename_of_reviewed_record_is_a_deletion() -> None:
+    old = f"submissions/{OTHER}/2026/attachments/scan.pdf"
+    moved = Change(
+        f"submissions/{OTHER}/2026/attachments/scan2.pdf", "R", old_path=old, mode=0o100644
+    )
+    found = gate.check_changes(req([moved], {moved.path: PDF}, author="other-admin"))
+    assert [(f.rule, f.path) for f in found] == [("gate-delete-reviewed", old)]
+
+
+# -- what gets validated -------------------------------------------------------------
+
+
+def test_scope_of_a_submission_change() -> None:
+    r = req([add(f"submissions/{OWN}/2026/assessment.yaml")])
+    folders, paths = gate.scope(r, ["2026"])
+    assert folders == ["cycles", f"submissions/{OWN}"]
+    assert paths == [f"submissions/{OWN}"]
+
+
+def test_scope_of_a_cycle_change_is_the_whole_cycle() -> None:
+    r = req([Change("cycles/2026/cycle.yaml", "M")], author="reviewer", trusted=True)
+    folders, paths = gate.scope(r, ["2026"])
+    assert folders == ["cycles", "submissions"]
+    assert paths == ["cycles/2026", f"submissions/{OTHER}/2026"]
+
+
+def test_scope_ignores_a_deleted_cycle() -> None:
+    r = req([Change("cycles/2025/cycle.yaml", "D")], author="reviewer", trusted=True)
+    assert gate.scope(r, ["2026"])[1] == []
+
+
+# -- the report ------------------------------------------------------------------------
+
+
+def _result(tmp_path: Path, name: str, findings: list[gate.Finding]) -> gate.Result:
+    folder = tmp_path / "submissions" / OWN
+    (folder / "2026").mkdir(parents=True)
+    (tmp_path / "cycles").mkdir()
+    (folder / "institution.yaml").write_text(f"name: '{name}'\nmaintainers: [own-admin]\n", "utf-8")
+    (folder / "2026" / "assessment.yaml").write_text("cycle: '2026'\n", "utf-8")
+    reg: Registry = scan(tmp_path)
+    r = req([add(f"submissions/{OWN}/2026/assessment.yaml")])
+    return gate.Result(findings, 1, list(r.changes), reg, gate.touched_submissions(r, reg), r)
+
+
+def test_report_passes(tmp_path: Path) -> None:
+    text = gate.render_markdown(_result(tmp_path, "示例单位", []))
+    assert text.startswith(gate.MARKER + "\n")
+    assert "✅ 可以进入人工审核" in text and "❌" not in text
+    assert (
+        "示例单位" in text
+        and "2026 周期年度自查" in text
+        and "新增：2026/assessment\\.yaml" in text
+    )
+
+
+def test_report_escapes_and_groups(tmp_path: Path) -> None:
+    bad = gate.Finding(
+        f"submissions/{OWN}/2026/assessment.yaml", 3, 5, "deadline", "日期<b>晚了</b>"
+    )
+    text = gate.render_markdown(_result(tmp_path, "<script>x</script>[链接](http://e)", [bad]))
+    assert "❌ 需要修改" in text and "第 3 行" in text and "`deadline`" in text
+    assert "<script>" not in text and "<b>" not in text and "](http" not in text
+
+
+def test_report_is_capped(tmp_path: Path) -> None:
+    many = [
+        gate.Finding(f"submissions/{OWN}/2026/f{i:04d}.yaml", 1, 1, "gate-file-kind", "问题" * 40)
+        for i in range(2000)
+    ]
+    text = gate.render_markdown(_result(tmp_path, "示例单位", many), limit=20_000)
+    assert len(text) <= 20_000 and "另有" in text and text.rstrip().endswith("</sub>")
+
+
+def test_report_includes_checklists(tmp_path: Path) -> None:
+    def checklist(reg: Registry, sub: gate.Submission, now: date) -> str:
+        return f"### 审核清单：{sub.uscc}\n\n- [ ] 人工核对 {now}"
+
+    text = gate.render_markdown(_result(tmp_path, "示例单位", []), checklist)
+    assert f"### 审核清单：{OWN}\n\n- [ ] 人工核对 2025-11-05" in text
+
+
+def test_late_folder_is_one_finding_on_its_record() -> None:
+    folder = f"submissions/{OWN}/2026/"
+    changes = [
+        add(folder + "assessment.yaml"),
+        add(folder + "self-report.md"),
+        add(folder + "attachments/x.pdf"),
+    ]
+    found = gate.check_changes(req(changes, {folder + "attachments/x.pdf": PDF}, now="2025-11-08"))
+    assert [(f.rule, f.path) for f in found] == [("gate-deadline", folder + "assessment.yaml")]
+    assert "2025-11-07" in found[0].message and "self-report.md" in found[0].message
