@@ -62,6 +62,16 @@ class Document:
     data: Any
     value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""  # the source, for rules that must see comments too
+
+    def field_at(self, line: int, col: int) -> Path_:
+        """The path of the last value that starts at or before a position (document order)."""
+        found: Path_ = ()
+        for path, pos in self.value_pos.items():
+            if pos > (line, col):
+                break
+            found = path
+        return found
 
     def pos(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its nearest ancestor."""
@@ -245,7 +255,7 @@ def load_yaml_text(path: str, text: str) -> LoadResult:
                 )
             ],
         )
-    doc = Document(path, None)
+    doc = Document(path, None, text=text)
     findings: list[Finding] = []
 
     def fail(mark: Any, rule: str, message: str) -> LoadResult:

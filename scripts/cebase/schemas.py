@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from .fastcheck import Check, Unsupported, compile_schema
 from .findings import Finding, field_path
 from .loader import Document
 
@@ -61,10 +62,29 @@ def _registry() -> Registry:
     return Registry().with_resources(resources)
 
 
+def _inline(node: Any) -> Any:
+    """``node`` with every ``$ref`` replaced by what it points at (our refs are not recursive).
+
+    The published schemas keep their ``$ref``s for editors; validation uses the
+    inlined copy, which checks the same and skips a lookup per reference.
+    """
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = _registry().resolver().lookup(node["$ref"]).contents
+            merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+            return _inline(merged)
+        return {k: _inline(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v) for v in node]
+    return node
+
+
 @functools.cache
 def validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(
-        schema(kind), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+        _inline(schema(kind)),
+        registry=_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
 
 
@@ -230,7 +250,18 @@ def _leaf_errors(err: ValidationError) -> Iterator[ValidationError]:
     yield err
 
 
+@functools.cache
+def _fast(kind: str) -> Check | None:
+    try:
+        return compile_schema(_inline(schema(kind)))
+    except Unsupported:
+        return None
+
+
 def validate(doc: Document, kind: str) -> list[Finding]:
+    fast = _fast(kind)
+    if fast is not None and fast(doc.data):
+        return []  # the usual case; jsonschema below explains the rest
     findings = []
     for err in validator(kind).iter_errors(doc.data):
         for leaf in _leaf_errors(err):

@@ -22,6 +22,13 @@ EXAMPLES = REPO / "examples"
 DIVISIONS = ("650102", "650103", "650104", "650105", "650106", "650107", "650109", "650121")
 
 
+class _NoAliases(yaml.SafeDumper):
+    """The registry's loader refuses anchors; write repeated items out in full."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def clone_uscc(template: str, i: int) -> str:
     """A valid USCC of the same registration type as ``template``, unique per ``i``."""
     return make_uscc(template[:2], DIVISIONS[i % len(DIVISIONS)], f"{i:08d}")
@@ -58,5 +65,7 @@ def make_registry(dest: Path, n: int, source: Path = EXAMPLES) -> list[str]:
                     if item["uscc"] == tpl.name:
                         data[section].append({**item, "uscc": code})
     for f, data in cycles.items():
-        f.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        f.write_text(
+            yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False), "utf-8"
+        )
     return codes
