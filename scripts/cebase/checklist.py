@@ -25,7 +25,7 @@ KIND_NAMES = {"application": "申报", "assessment": "年度自查"}
 
 # Item states and their marks in the Markdown checklist.
 OK, BAD, UNDECIDED, OPEN, NA = "ok", "bad", "undecided", "open", "na"
-MARKS = {OK: "☑", BAD: "☒", UNDECIDED: "☒", OPEN: "☐", NA: "—"}
+MARKS = {OK: "☑", BAD: "☒", UNDECIDED: "⚠", OPEN: "☐", NA: "—"}
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def _explain(item: ItemResult) -> str:
 def to_markdown(cl: Checklist, now: date | None) -> str:
     who = f"{cl.name}（{cl.uscc}）" if cl.name else cl.uscc
     what = KIND_NAMES.get(cl.kind or "", "材料")
-    out = [f"### 审核清单：{escape.md_inline(who)} {cl.cycle} 年度{what}", ""]
+    out = [f"### 审核清单：{escape.md_inline(who)} {cl.cycle} 周期{what}", ""]
     if now is not None:
         out += [f"检查日期：{now.isoformat()}。", ""]
     if cl.problems:
@@ -182,7 +182,7 @@ def to_markdown(cl: Checklist, now: date | None) -> str:
         f"人工核对 {len(manual)} 项：{len(manual_open)} 项待核对"
         f"（其中必须项 {sum(i.mandatory for i in manual_open)} 项）。",
         "",
-        "☑ 通过　☒ 未通过　☐ 待评审人员核对　— 不适用。人工项由评审人员核对后，在本文件夹 review.yaml 的 "
+        "☑ 通过　☒ 未通过　⚠ 格式错误修正后才能判定　☐ 待评审人员核对　— 不适用。人工项由评审人员核对后，在本文件夹 review.yaml 的 "
         "`checklist` 中按编号填写“通过”“不通过”或“不适用”。",
         "",
         "| | 编号 | 核对内容 | 依据 | 方式 | 说明 |",

@@ -32,6 +32,7 @@ from .findings import Finding, Severity
 from .loader import load_yaml_bytes
 from .registry import SELF_REPORT, Registry, Submission, scan
 from .rules.files import ATTACHMENT_MAX_BYTES, MAGIC, TYPE_NAMES, sniff
+from .rules.submission import deadline_of
 from .validate import validate
 
 MODE_SYMLINK = 0o120000
@@ -202,30 +203,6 @@ def maintainers(tree: Tree, prefix: str, uscc: str) -> list[str] | None:
     return listed
 
 
-def deadline_of(cycle: dict[str, Any], uscc: str, kind: str) -> tuple[str, str | None] | None:
-    """(the cycle's deadline, this institution's extension or None) for a kind.
-
-    The same arithmetic as ``rules.submission.deadline_for``, over a cycle read
-    from the base commit rather than a loaded registry.
-    """
-    deadlines = cycle.get("deadlines")
-    if not isinstance(deadlines, dict) or not isinstance(deadlines.get(kind), str):
-        return None
-    extensions = cycle.get("extensions") or []
-    until = max(
-        (
-            str(e["until"])
-            for e in extensions
-            if isinstance(e, dict)
-            and e.get("uscc") == uscc
-            and e.get("kind") == kind
-            and "until" in e
-        ),
-        default=None,
-    )
-    return deadlines[kind], until
-
-
 @dataclass
 class Request:
     """Who asks, about what, when."""
@@ -233,9 +210,9 @@ class Request:
     changes: Sequence[Change]
     base: Tree
     head: Tree
-    author: str = ""
-    trusted: bool = False
-    now: date = field(default_factory=date.today)
+    author: str
+    trusted: bool
+    now: date  # the caller's date (the CLI passes --now or today in China)
     prefix: str = ""  # the registry root inside the repository, "" or "examples/"
 
 

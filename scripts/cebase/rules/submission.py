@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..findings import Finding
 from ..registry import Record
@@ -46,31 +47,32 @@ def check_one_kind(rec: Record, ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _deadline(ctx: Context, rec: Record) -> tuple[str, str | None] | None:
-    """(deadline, extension date or None) that applies to this record."""
-    cycle = ctx.cycle(str(rec.data["cycle"]))
-    if cycle is None:
+def deadline_of(cycle: dict[str, Any], uscc: str, kind: str) -> tuple[str, str | None] | None:
+    """(the cycle's deadline, this institution's latest extension or None) for a kind.
+
+    Pure over a cycle's data, so the gate can ask it of the cycle on the base
+    commit, which it reads without the schema's guarantees.
+    """
+    deadlines = cycle.get("deadlines")
+    if not isinstance(deadlines, dict) or not isinstance(deadlines.get(kind), str):
         return None
-    deadline = cycle["deadlines"][rec.kind]
-    uscc = rec.relpath.split("/")[1]
     extension = max(
         (
-            e["until"]
-            for e in cycle.get("extensions", [])
-            if e["uscc"] == uscc and e["kind"] == rec.kind
+            str(e["until"])
+            for e in cycle.get("extensions") or []
+            if isinstance(e, dict)
+            and e.get("uscc") == uscc
+            and e.get("kind") == kind
+            and "until" in e
         ),
         default=None,
     )
-    return deadline, extension
+    return deadlines[kind], extension
 
 
-def deadline_for(ctx: Context, rec: Record) -> str | None:
-    """The last day this record may be filed or changed (extension included)."""
-    got = _deadline(ctx, rec)
-    if got is None:
-        return None
-    deadline, extension = got
-    return max(deadline, extension) if extension else deadline
+def _deadline(ctx: Context, rec: Record) -> tuple[str, str | None] | None:
+    cycle = ctx.cycle(str(rec.data["cycle"]))
+    return deadline_of(cycle, rec.relpath.split("/")[1], rec.kind) if cycle is not None else None
 
 
 @rule("deadline", "application", "assessment")
