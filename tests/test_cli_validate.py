@@ -184,3 +184,12 @@ def test_new_refuses_a_bad_code(run_cli, tmp_path: Path) -> None:
         str(tmp_path),
     )
     assert code == 2 and "校验码" in err
+
+
+def test_progress_is_reported_on_long_runs(demo_copy: Path) -> None:
+    from cebase.registry import scan
+    from cebase.validate import validate
+
+    calls: list[tuple[int, int]] = []
+    result = validate(scan(demo_copy), progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1] == (result.files, result.files)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,17 +30,28 @@ def records_for(reg: Registry, paths: Iterable[str] | None) -> Iterator[Record]:
             yield rec
 
 
+Progress = Callable[[int, int], None]
+
+
 def validate(
-    reg: Registry, paths: Iterable[str] | None = None, *, now: date | None = None
+    reg: Registry,
+    paths: Iterable[str] | None = None,
+    *,
+    now: date | None = None,
+    progress: Progress | None = None,
 ) -> Result:
-    """Every finding of the records under ``paths`` (all when None), in a stable order."""
+    """Every finding of the records under ``paths`` (all when None), in a stable order.
+
+    ``progress(done, total)`` is called now and then on long runs.
+    """
     paths = None if paths is None else [p.strip("/") for p in paths]
     prefixes = tuple(p + "/" for p in paths) if paths is not None else ()
     wanted = None if paths is None or any(p in ("", ".") for p in paths) else set(paths)
     ctx = Context(reg, now)
     findings = [f for f in reg.layout if _in(f.path, wanted, prefixes)]
-    count = 0
-    for rec in records_for(reg, paths):
-        count += 1
+    records = list(records_for(reg, paths))
+    for count, rec in enumerate(records, 1):
         findings.extend(run(rec, ctx))
-    return Result(sorted(set(findings)), count)
+        if progress is not None and (count % 250 == 0 or count == len(records)):
+            progress(count, len(records))
+    return Result(sorted(set(findings)), len(records))

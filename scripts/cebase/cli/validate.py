@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from ..findings import has_errors
 from ..registry import scan
@@ -20,9 +21,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="只校验这些文件或文件夹（默认全部）")
 
 
+def progress_printer() -> Callable[[int, int], None] | None:
+    """Progress on the terminal only: logs and machine-readable output stay clean."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 500:
+            end = "\n" if done == total else ""
+            sys.stderr.write(f"\r正在检查：{done}/{total} 个文件{end}")
+            sys.stderr.flush()
+
+    return show
+
+
 def run(args: argparse.Namespace) -> int:
     reg = scan(args.root)
     paths = [relative_to_root(args.root, p) for p in args.paths] or None
-    result = validate(reg, paths, now=args.now)
+    result = validate(reg, paths, now=args.now, progress=progress_printer())
     sys.stdout.write(REPORTERS[args.format](result.findings, result.files))
     return EXIT_FINDINGS if has_errors(result.findings) else EXIT_OK
