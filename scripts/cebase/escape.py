@@ -33,3 +33,31 @@ def workflow_data(text: str) -> str:
 
 def workflow_property(text: str) -> str:
     return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def https_link(url: object, text: object | None = None) -> str:
+    """An ``<a>`` element for an https URL, or just the escaped text for anything else.
+
+    Only ``https:`` is linked (no ``javascript:``, ``data:``, ``http:``); external
+    links open without an opener reference or a referrer.
+    """
+    href = str(url).strip()
+    label = html(href if text is None else text)
+    if not re.fullmatch(r"https://[^\s\"'<>`\\]+", href):
+        return label
+    return f'<a href="{html(href)}" rel="noopener noreferrer">{label}</a>'
+
+
+# What Python-Markdown lets a backslash escape; others would show the backslash.
+_MD_ESCAPABLE = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def markdown_text(text: object) -> str:
+    """Text for a Python-Markdown line (a heading, a table cell): shown literally.
+
+    Unlike ``md_inline`` it escapes only what Python-Markdown can escape, and
+    writes ``&``, ``<`` and ``>`` as entities, so no stray backslash is shown.
+    """
+    flat = _NEWLINES.sub(" ", str(text))
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_ESCAPABLE.sub(r"\\\1", flat)

@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from .. import __version__
@@ -20,6 +20,12 @@ from .. import __version__
 COMMANDS = {
     "validate": ("validate", "校验登记册中的全部（或指定的）记录"),
     "new": ("new", "生成带中文注释的申报或年度自查模板"),
+    "status": ("status", "评审队列：各单位在某日的阶段、状态、待办和逾期事项"),
+    "checklist": ("checklist", "一份材料的审核清单（自动项已判定）"),
+    "form": ("form", "把一份材料生成可打印盖章的正式表格（附件1、2、3）"),
+    "check-pr": ("check_pr", "拉取请求检查：修改范围、维护账号、截止日期和涉及的记录"),
+    "build": ("build", "校验后生成公开网站（原子替换输出文件夹）"),
+    "serve": ("serve", "生成网站并在本机 127.0.0.1 上预览"),
 }
 # Command modules import heavy dependencies (MkDocs, Git) inside ``run`` only,
 # so that ``cebase validate`` starts fast.
@@ -67,9 +73,14 @@ def common(formats: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return p
 
 
+# The bureau's calendar: deadlines end at midnight China Standard Time, whatever
+# time zone the machine (a CI runner is on UTC) is set to.
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
 def today(args: argparse.Namespace) -> date:
-    """The date rules run at: ``--now`` or the real date, read here and only here."""
-    return args.now or date.today()
+    """The date rules run at: ``--now`` or today in China, read here and only here."""
+    return args.now or datetime.now(CHINA).date()
 
 
 def relative_to_root(root: Path, given: str) -> str:

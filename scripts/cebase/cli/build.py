@@ -1,0 +1,53 @@
+"""``cebase build [-o DIR]``: validate, then build the public site atomically."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..report import REPORTERS
+from . import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, common, today
+
+
+def parents() -> list[argparse.ArgumentParser]:
+    return [common(list(REPORTERS))]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("site"),
+        help="网站输出文件夹（默认 site/）；生成成功后整体替换",
+    )
+    p.add_argument(
+        "--site-url",
+        default=None,
+        help="网站的正式网址（用于站点地图和订阅），例如 https://jxjy.example.gov.cn/",
+    )
+
+
+def build(args: argparse.Namespace, out: Path) -> int:
+    from ..site.build import build_site  # MkDocs, jieba: only when building
+
+    result = build_site(args.root, out, today(args), site_url=args.site_url)
+    if result.findings or (not result.ok and not result.messages):
+        sys.stdout.write(REPORTERS[args.format](result.findings, result.files))
+    for message in result.messages:
+        sys.stderr.write(f"cebase：{message}\n")
+    if not result.ok:
+        if result.findings:
+            sys.stderr.write("cebase：登记册有错误，未生成网站（原有网站保持不变）。\n")
+            return EXIT_FINDINGS
+        sys.stderr.write("cebase：网站生成失败，原有网站保持不变。\n")
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    code = build(args, args.output)
+    if code == EXIT_OK:
+        sys.stdout.write(f"网站已生成：{args.output.resolve()}\n")
+    return code

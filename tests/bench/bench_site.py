@@ -1,0 +1,138 @@
+"""Benchmark (a script, not a test): the site build against a plain mkdocs-material build.
+
+    .venv/bin/python tests/bench/bench_site.py [N ...]      (default: 200 2000 10000)
+
+For each N it clones the demo registry to N institutions (fresh valid USCCs),
+times the whole site build (validate, status, pages, MkDocs), and, in the same
+run, a plain mkdocs-material build (default search, a short nav) of as many
+simple Markdown pages as our build rendered. It reports times, site sizes,
+search-index sizes and the largest page outside the directory and open data
+(which must not grow with N).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import REPO, make_registry
+
+
+def _roomy_schemas() -> Path:
+    """cycle.yaml caps ``incumbents`` (500) and ``extensions`` (50); clones exceed them.
+
+    Bench only: a copy of the schemas with that cap lifted, so large registries validate.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="bench-schemas-"))
+    for f in (REPO / "schemas").glob("*.schema.json"):
+        data = json.loads(f.read_text("utf-8"))
+        if f.name == "cycle.schema.json":
+            for key in ("incumbents", "extensions"):
+                data["properties"][key]["maxItems"] = 100_000
+        (folder / f.name).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return folder
+
+
+os.environ["CEBASE_SCHEMAS"] = str(_roomy_schemas())
+
+from cebase.findings import has_errors  # noqa: E402
+from cebase.registry import scan  # noqa: E402
+from cebase.site.build import run_mkdocs, write_site  # noqa: E402
+from cebase.site.collect import collect  # noqa: E402
+from cebase.status import evaluate  # noqa: E402
+from cebase.validate import validate  # noqa: E402
+
+NOW = date(2025, 12, 22)
+# pages whose size may grow with N: the directory, open data, and the engine's own listings
+GROWING = ("bases/index.html", "data/", "search/", "sitemap.xml", "notices/")
+
+
+def size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def largest_bounded_page(site: Path) -> tuple[str, int]:
+    pages = [
+        (f.relative_to(site).as_posix(), f.stat().st_size)
+        for f in site.rglob("*.html")
+        if not f.relative_to(site).as_posix().startswith(GROWING)
+    ]
+    return max(pages, key=lambda p: p[1])
+
+
+def ours(root: Path, out: Path) -> tuple[float, int, str]:
+    t0 = time.perf_counter()
+    reg = scan(root)
+    result = validate(reg, now=NOW)
+    errors = sum(1 for f in result.findings if has_errors([f]))
+    data = collect(reg, evaluate(reg, NOW), NOW, git_dates=False)
+    pages = write_site(data, out, NOW)
+    note = f"{errors} 个校验错误（已忽略，仅计时）" if errors else "校验通过"
+    return time.perf_counter() - t0, pages, note
+
+
+def plain(pages: int, work: Path) -> float:
+    docs = work / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# 首页\n\n示例站点。\n", "utf-8")
+    for i in range(pages):
+        (docs / f"p{i:05d}.md").write_text(
+            f"# 示例页面 {i}\n\n这是第 {i} 个示例页面，用于比较生成速度。\n\n"
+            "| 项目 | 内容 |\n|---|---|\n| 所在区 | 天山区 |\n| 单位性质 | 高等院校 |\n",
+            "utf-8",
+        )
+    (work / "mkdocs.yml").write_text(
+        "site_name: 对照站点\ntheme:\n  name: material\nplugins:\n  - search\n"
+        f"docs_dir: {docs}\nsite_dir: {work / 'site'}\nnav:\n  - 首页: index.md\n"
+        "  - 页面: p00000.md\n",
+        "utf-8",
+    )
+    t0 = time.perf_counter()
+    try:
+        run_mkdocs(work / "mkdocs.yml", NOW)
+    except Exception as exc:  # plain pages not in nav are only INFO; report anything else
+        print(f"  对照构建出错：{exc}")
+    return time.perf_counter() - t0
+
+
+def main(argv: list[str]) -> int:
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    sizes = [int(a) for a in argv] or [200, 2000, 10000]
+    print(
+        "N, 本工具耗时(s), 页数, 对照耗时(s), 倍数, 网站大小(MB), 对照大小(MB), "
+        "搜索索引(MB), 对照索引(MB), 最大的固定页面(KB)"
+    )
+    for n in sizes:
+        work = Path(tempfile.mkdtemp(prefix=f"bench-site-{n}-"))
+        try:
+            root = work / "registry"
+            make_registry(root, n)
+            secs, pages, note = ours(root, work / "site")
+            psecs = plain(pages, work / "plain")
+            s_ours = size(work / "site")
+            s_plain = size(work / "plain" / "site")
+            i_ours = (work / "site" / "search" / "search_index.json").stat().st_size
+            i_plain = (work / "plain" / "site" / "search" / "search_index.json").stat().st_size
+            page, psize = largest_bounded_page(work / "site")
+            print(
+                f"{n}, {secs:.1f}, {pages}, {psecs:.1f}, {secs / psecs:.2f}, {s_ours / 1e6:.1f}, "
+                f"{s_plain / 1e6:.1f}, {i_ours / 1e6:.2f}, {i_plain / 1e6:.2f}, "
+                f"{psize / 1e3:.0f} ({page}); {note}",
+                flush=True,
+            )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"（{REPO.name}：同一次运行中依次构建；时间为墙钟时间）")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

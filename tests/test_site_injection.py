@@ -1,0 +1,126 @@
+"""Markup in any public text field is shown as text: never run, never interpreted."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES
+from tests.site_helpers import build_unvalidated, plant
+
+pytestmark = pytest.mark.slow
+
+PAYLOAD = (
+    "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    "[点我](javascript:alert(3)) **粗体** {{ 7*7 }} {% if 1 %}JINJA{% endif %} <!-- 注释 -->"
+)
+MARKERS = (
+    "<script>alert(1)</script>",
+    "**粗体**",
+    "{{ 7*7 }}",
+    "{% if 1 %}JINJA{% endif %}",
+    "<!-- 注释 -->",
+    "[点我](javascript:alert(3))",
+)
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[dict[str, str | None]] = []
+        self.bad_attrs: list[tuple[str, str, str | None]] = []
+        self.text: list[str] = []
+        self.comments: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.bad_attrs.append((tag, name, value))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def handle_comment(self, data):
+        self.comments.append(data)
+
+
+@pytest.fixture(scope="module")
+def injected_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("inject") / "registry"
+    shutil.copytree(EXAMPLES, root)
+
+    def choose(leaf, old):
+        _, node, public = leaf
+        if not public or node.get("enum") or node.get("pattern") or node.get("format"):
+            return None
+        if node.get("type") != "string":
+            return None
+        limit = node.get("maxLength", 1000)
+        return PAYLOAD if limit >= len(PAYLOAD) else PAYLOAD[:limit]
+
+    kept = plant(root, choose)
+    assert sum(v == PAYLOAD for v in kept) > 20
+    site = tmp_path_factory.mktemp("inject-site") / "site"
+    build_unvalidated(root, site)
+    return site
+
+
+def _pages(site: Path) -> list[tuple[Path, Page]]:
+    out = []
+    for f in sorted(site.rglob("*.html")):
+        p = Page()
+        p.feed(f.read_text("utf-8"))
+        out.append((f, p))
+    return out
+
+
+def test_no_injected_script_handler_or_javascript_link(injected_site):
+    for f, page in _pages(injected_site):
+        assert page.bad_attrs == [], f
+        for attrs in page.scripts:  # only the theme's and our own scripts, by src or config
+            src = attrs.get("src")
+            assert src is None or not src.startswith(("http:", "https:", "//")), f
+        assert not any("注释" in c for c in page.comments), f
+        raw = f.read_text("utf-8")
+        assert "<script>alert" not in raw and "<img src=x" not in raw, f  # e.g. in <title>
+
+
+def test_search_index_keeps_markup_escaped(injected_site):
+    index = (injected_site / "search" / "search_index.json").read_text("utf-8")
+    assert "alert(1)" in index  # the payload was indexed...
+    assert "<script>alert" not in index and "<img src=x" not in index  # ...as text
+
+
+def test_payload_is_shown_as_text_on_base_pages(injected_site):
+    pages = [
+        (f, p)
+        for f, p in _pages(injected_site)
+        if f.parent.name == "bases" and f.name != "index.html"
+    ]
+    assert pages
+    for f, page in pages:
+        text = "".join(page.text)
+        for marker in MARKERS:
+            assert marker in text, (f, marker)
+        assert "JINJA" in text and "49" not in text.replace("2049", "")
+        # Markdown did not turn ** into <strong> inside the user's text
+        assert "<strong>粗体" not in f.read_text("utf-8")
+
+
+def test_payload_is_text_in_directory_notices_and_footer(injected_site):
+    for rel in ("bases/index.html", "notices/index.html", "index.html"):
+        page = Page()
+        page.feed((injected_site / rel).read_text("utf-8"))
+        assert "<script>alert(1)</script>" in "".join(page.text), rel
+    notice = next((injected_site / "notices").glob("*-results.html"))
+    page = Page()
+    page.feed(notice.read_text("utf-8"))
+    # cycle title, issuer and contacts office are public free text too
+    assert "".join(page.text).count("<script>alert(1)</script>") >= 3
