@@ -21,7 +21,12 @@ demo: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
 
-test: $(STAMP) browser
+# axe-core (npm) for the accessibility audit, kept out of the repository.
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --prefix .cache/npm --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4
+
+test: $(STAMP) browser $(AXE)
 	$(PY) -m pytest
 
 bench: $(STAMP)

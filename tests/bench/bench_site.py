@@ -12,9 +12,7 @@ search-index sizes and the largest page outside the directory and open data
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -25,30 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import REPO, make_registry
 
-
-def _roomy_schemas() -> Path:
-    """cycle.yaml caps ``incumbents`` (500) and ``extensions`` (50); clones exceed them.
-
-    Bench only: a copy of the schemas with that cap lifted, so large registries validate.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="bench-schemas-"))
-    for f in (REPO / "schemas").glob("*.schema.json"):
-        data = json.loads(f.read_text("utf-8"))
-        if f.name == "cycle.schema.json":
-            for key in ("incumbents", "extensions"):
-                data["properties"][key]["maxItems"] = 100_000
-        (folder / f.name).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    return folder
-
-
-os.environ["CEBASE_SCHEMAS"] = str(_roomy_schemas())
-
-from cebase.findings import has_errors  # noqa: E402
-from cebase.registry import scan  # noqa: E402
-from cebase.site.build import run_mkdocs, write_site  # noqa: E402
-from cebase.site.collect import collect  # noqa: E402
-from cebase.status import evaluate  # noqa: E402
-from cebase.validate import validate  # noqa: E402
+from cebase.findings import has_errors
+from cebase.registry import scan
+from cebase.site.build import run_mkdocs, write_site
+from cebase.site.collect import collect
+from cebase.status import evaluate
+from cebase.validate import validate
 
 NOW = date(2025, 12, 22)
 # pages whose size may grow with N: the directory, open data, and the engine's own listings
