@@ -146,3 +146,15 @@ def test_arbitrary_text_gives_findings_never_exceptions(text: str) -> None:
     assert (result.document is None) == bool(result.findings)
     for f in result.findings:
         assert f.line >= 0 and f.col >= 0 and f.rule
+
+
+def test_the_bureaus_cycle_file_may_be_large_a_form_may_not() -> None:
+    # a cycle.yaml listing thousands of incumbent bases is honest; a form that size is not
+    items = "".join(f"  - uscc: '{i:018d}'\n    certified_on: 2022-12-20\n" for i in range(30_000))
+    raw = ("incumbents:\n" + items).encode()
+    assert len(raw) > MAX_BYTES
+    assert load_yaml_bytes("cycles/2026/cycle.yaml", raw, "cycle").document is not None
+    assert [
+        f.rule
+        for f in load_yaml_bytes("submissions/x/2026/application.yaml", raw, "application").findings
+    ] == ["file-size"]

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,36 @@ def test_failed_build_leaves_previous_site(site, tmp_path, demo_copy, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["registry", "site"]
 
 
+@pytest.mark.parametrize("broken", [False, True], ids=["clean", "invalid"])
+def test_validation_beside_rendering_gives_the_same_result(
+    site, tmp_path, demo_copy, monkeypatch, broken
+):
+    """Large registries validate in a second process while pages render; same outcome."""
+    from cebase.site import build
+
+    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    before = _tree(out)
+    if broken:
+        inst = next((demo_copy / "submissions").glob("*/institution.yaml"))
+        inst.write_text(
+            inst.read_text("utf-8").replace("district:", "district: 不存在区\n_x:", 1), "utf-8"
+        )
+    result = build.build_site(demo_copy, out, date.fromisoformat(DEMO_DATE), git_dates=False)
+    assert result.ok is not broken
+    assert any(f.rule.startswith("schema") for f in result.findings) is broken
+    if broken:
+        assert _tree(out) == before
+    else:
+        monkeypatch.setattr(build, "PARALLEL_FROM", 10**9)
+        inline = tmp_path / "inline"
+        assert build.build_site(
+            demo_copy, inline, date.fromisoformat(DEMO_DATE), git_dates=False
+        ).ok
+        assert _tree(out) == _tree(inline)
+
+
 def test_engine_failure_leaves_previous_site(site, tmp_path, monkeypatch, capsys):
     from cebase.cli import main
     from cebase.site import build
@@ -198,3 +229,29 @@ def test_https_link_only_links_https():
     assert escape.https_link("https://x.cn/a?b=1&c=2") == (
         '<a href="https://x.cn/a?b=1&amp;c=2" rel="noopener noreferrer">https://x.cn/a?b=1&amp;c=2</a>'
     )
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+86", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_csv_cells_never_start_a_formula(value):
+    from cebase.site.opendata import _csv_cell
+
+    assert _csv_cell(value) == "'" + value
+    assert _csv_cell("乌鲁木齐") == "乌鲁木齐"
+
+
+def test_planted_formula_is_text_in_the_csv(tmp_path, demo_copy):
+    from cebase.site.build import build_site
+
+    inst = demo_copy / "submissions/12650105DEM0J0093K/institution.yaml"
+    inst.write_text(
+        inst.read_text("utf-8").replace(
+            "address: ", """address: '=HYPERLINK("https://evil.example/")' #""", 1
+        ),
+        "utf-8",
+    )
+    assert build_site(
+        demo_copy, tmp_path / "site", date.fromisoformat(DEMO_DATE), git_dates=False
+    ).ok
+    text = (tmp_path / "site/data/bases.csv").read_bytes().decode("utf-8-sig")
+    rows = {r[0]: r for r in csv.reader(io.StringIO(text))}
+    assert rows["12650105DEM0J0093K"][6].startswith("'=HYPERLINK")

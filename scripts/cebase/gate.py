@@ -190,7 +190,8 @@ def _load(tree: Tree, path: str) -> dict[str, Any] | None:
     raw = tree.read(path)
     if raw is None:
         return None
-    doc = load_yaml_bytes(path, raw).document
+    kind = "cycle" if path.endswith("/cycle.yaml") else None
+    doc = load_yaml_bytes(path, raw, kind).document
     return doc.data if doc is not None and isinstance(doc.data, dict) else None
 
 

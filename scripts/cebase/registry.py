@@ -46,7 +46,7 @@ class Record:
     _findings: list[Finding] | None = field(default=None, repr=False)
 
     def _load(self) -> None:
-        result = load_yaml_file(self.file, self.relpath)
+        result = load_yaml_file(self.file, self.relpath, self.kind)
         self._doc = result.document
         self._findings = list(result.findings)
         if self._doc is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import posixpath
 import re
@@ -18,6 +19,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,7 +34,7 @@ from ..findings import Finding, has_errors
 from ..model import BaseStatus
 from ..registry import Registry, scan
 from ..schemas import resolve, schema
-from ..validate import validate
+from ..validate import Result, validate
 from . import charts, opendata
 from .collect import GRADES, PUBLIC_LABEL_PROPOSED, PUBLIC_LABEL_RECTIFY, SiteData, collect
 
@@ -554,8 +556,20 @@ def _swap(new: Path, out: Path) -> None:
         shutil.rmtree(old)
 
 
-def write_site(data: SiteData, out: Path, now: date, *, site_url: str | None = None) -> int:
-    """Generate, render and swap in the site for ``data``; returns the number of pages."""
+def write_site(
+    data: SiteData,
+    out: Path,
+    now: date,
+    *,
+    site_url: str | None = None,
+    may_publish: Callable[[bool], bool] = lambda final: True,
+) -> int:
+    """Generate, render and swap in the site for ``data``; returns the number of pages.
+
+    ``may_publish(final)`` is asked before MkDocs runs (``final=False``: answer
+    without waiting) and before the swap (``final=True``); when it says no, the
+    staging folder is dropped and ``NotPublished`` is raised.
+    """
     out = out.resolve()
     _check_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -573,13 +587,30 @@ def write_site(data: SiteData, out: Path, now: date, *, site_url: str | None = N
         w.write("data/deadlines.ics", opendata.deadlines_ics(data))
         w.write("notices/feed.xml", opendata.atom_feed(data, url))
         config = _config(work, docs, site, data, site_url)
+        if not may_publish(False):
+            raise NotPublished
         with user_words(user_dictionary(data)):
             run_mkdocs(config, now)
         (site / MARKER).write_text("cebase\n", "utf-8")
+        if not may_publish(True):
+            raise NotPublished
         _swap(site, out)
         return w.count
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+class NotPublished(Exception):
+    """Validation found errors while the pages were being rendered."""
+
+
+# Below this many institutions a second process costs more than it saves.
+PARALLEL_FROM = 200
+
+
+def _validate_root(root: str, now: date) -> Result:
+    """Validation in a worker process (module-level, so a spawned process can import it)."""
+    return validate(scan(Path(root)), now=now)
 
 
 def build_site(
@@ -591,11 +622,41 @@ def build_site(
     site_url: str | None = None,
     git_dates: bool = True,
 ) -> BuildResult:
-    """Validate the registry at ``root``; if clean, build its site into ``out``."""
+    """Validate the registry at ``root``; if clean, build its site into ``out``.
+
+    On a large registry the validation runs in a second process while this one
+    renders into the staging folder; nothing is swapped in unless it is clean,
+    so the result is the same as validating first.
+    """
     reg = scan(root)
-    result = validate(reg, now=now)
-    if has_errors(result.findings):
-        return BuildResult(False, result.findings, result.files)
+    if len(reg.institutions) < PARALLEL_FROM:
+        return _build(reg, out, now, evaluate, site_url, git_dates, validate(reg, now=now))
+    ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold threads
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        checking = pool.submit(_validate_root, str(root), now)
+        return _build(reg, out, now, evaluate, site_url, git_dates, checking)
+
+
+def _build(
+    reg: Registry,
+    out: Path,
+    now: date,
+    evaluate: Evaluate | None,
+    site_url: str | None,
+    git_dates: bool,
+    checked: Result | Future[Result],
+) -> BuildResult:
+    def result() -> Result:
+        return checked.result() if isinstance(checked, Future) else checked
+
+    def may_publish(final: bool) -> bool:
+        """Clean, as far as is known (``final``: wait for the answer)."""
+        if not final and isinstance(checked, Future) and not checked.done():
+            return True
+        return not has_errors(result().findings)
+
+    if not may_publish(False):
+        return BuildResult(False, result().findings, result().files)
     statuses = (evaluate or _default_evaluate())(reg, now)
     data = collect(reg, statuses, now, git_dates=git_dates)
     messages = []
@@ -603,7 +664,9 @@ def build_site(
         years = "、".join(str(y) for y in data.uncovered_years)
         messages.append(f"提示：{years} 年的法定节假日安排尚未收录，公示期按周一至周五计算。")
     try:
-        pages = write_site(data, out, now, site_url=site_url)
+        pages = write_site(data, out, now, site_url=site_url, may_publish=may_publish)
+    except NotPublished:
+        return BuildResult(False, result().findings, result().files)
     except BuildFailed as exc:
-        return BuildResult(False, result.findings, result.files, [*messages, str(exc)])
-    return BuildResult(True, result.findings, result.files, messages, pages)
+        return BuildResult(False, result().findings, result().files, [*messages, str(exc)])
+    return BuildResult(True, result().findings, result().files, messages, pages)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -80,7 +81,7 @@ def bases_json(data: SiteData) -> bytes:
 def bases_csv(data: SiteData) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([desc.split("：")[0].split("（")[0] for _, desc in BASE_FIELDS])
+    w.writerow([re.split("[：（，]", desc, maxsplit=1)[0] for _, desc in BASE_FIELDS])
     for b in data.bases:
         rec = base_record(b)
         rec["series"] = ";".join(rec["series"])
@@ -92,9 +93,9 @@ def bases_csv(data: SiteData) -> bytes:
 
 
 def _csv_cell(value: Any) -> str:
-    # a cell starting with = + - @ is a formula in Excel: quote it as text
+    # a cell starting with = + - @ (or tab/CR, per OWASP) is a formula in Excel: make it text
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def specialties_json(data: SiteData) -> bytes:
