@@ -193,3 +193,17 @@ def test_progress_is_reported_on_long_runs(demo_copy: Path) -> None:
     calls: list[tuple[int, int]] = []
     result = validate(scan(demo_copy), progress=lambda done, total: calls.append((done, total)))
     assert calls and calls[-1] == (result.files, result.files)
+
+
+def test_hostile_file_names_are_refused_and_shown_escaped(demo_copy: Path, run_cli) -> None:
+    att = os.fsencode(demo_copy / APP / "2026/attachments")
+    for name in (b"bad\xff\xfename.pdf", b"line\nbreak::error.pdf", "\u202eevil.pdf".encode()):
+        with open(att + b"/" + name, "wb") as fh:
+            fh.write(b"%PDF-1.4\n")
+    code, out, _ = run_cli("validate", "--root", str(demo_copy), APP)
+    assert code == 1
+    lines = [line for line in out.splitlines() if "file-name" in line]
+    assert len(lines) == 3  # one line each: the newline in a name cannot split a finding
+    assert any("bad\\xff\\xfename.pdf" in line for line in lines)
+    assert any("line\\u000abreak" in line for line in lines)
+    assert not any("\u202e" in line for line in lines)

@@ -109,3 +109,9 @@ def test_every_rule_is_documented_and_checklists_can_name_it() -> None:
         "personal-id",
         "deadline",
     } <= rule_ids()
+
+
+def test_an_office_phone_is_not_a_mobile() -> None:
+    assert phone_problem("13999016592", "office") is not None
+    assert phone_problem("0991-4656129", "office") is None
+    assert phone_problem("400-810-8888", "office") is None

@@ -149,8 +149,21 @@ class Registry:
         return c.data(kind) if c is not None else None
 
 
+# Characters a file name may not carry: controls, bidi controls, undecodable bytes
+# (which Python keeps as lone surrogates).
+_BAD_NAME = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def _shown(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
 def _rel(root: Path, p: Path) -> str:
-    return p.relative_to(root).as_posix()
+    """The registry-relative path, with any invisible or undecodable character made visible."""
+    return _BAD_NAME.sub(lambda m: _shown(m.group()), p.relative_to(root).as_posix())
 
 
 def _layout(root: Path, p: Path, message: str, rule: str = "layout") -> Finding:
@@ -165,6 +178,16 @@ def _entries(root: Path, folder: Path, out: list[Finding]) -> Iterator[Path]:
         return
     for child in children:
         if child.name in IGNORED:
+            continue
+        if _BAD_NAME.search(child.name):
+            out.append(
+                _layout(
+                    root,
+                    child,
+                    "文件名含有不可见字符、控制字符或不是 UTF-8 编码。请改用普通的中文、英文或数字文件名。",
+                    "file-name",
+                )
+            )
             continue
         if child.is_symlink():
             out.append(

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from ..findings import Finding
+from ..findings import Finding, field_path
 from ..registry import Record
+from ..schemas import subschema
 from . import Context, at, rule
 
-# Keys whose values are telephone numbers, and what kind each must be.
-PHONE_KEYS = {"office_phone": "any", "phone": "any", "mobile": "mobile"}
+# Keys whose values are telephone numbers, and what kind each must be. Office
+# numbers are published, so they must not be someone's mobile.
+PHONE_KEYS = {"office_phone": "office", "phone": "office", "mobile": "mobile"}
 URL_KEYS = frozenset({"url", "website"})
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
@@ -26,8 +29,11 @@ def phone_problem(text: str, kind: str) -> str | None:
         return "无法识别为电话号码"
     if not phonenumbers.is_valid_number(number):
         return "不是有效的电话号码（请检查区号和位数）"
-    if kind == "mobile" and phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    kind_of = phonenumbers.number_type(number)
+    if kind == "mobile" and kind_of not in _MOBILE_TYPES:
         return "不是手机号码"
+    if kind == "office" and kind_of == PhoneNumberType.MOBILE:
+        return "是手机号码；办公电话会在网站上公开，请填写单位的固定电话（个人手机号请填在不公开的 contact.mobile 中）"
     return None
 
 
@@ -40,7 +46,11 @@ def check_phones(rec: Record, ctx: Context) -> Iterator[Finding]:
         if kind and isinstance(value, str):
             problem = phone_problem(value, kind)
             if problem:
-                shown = "（已隐去）" if kind == "mobile" else f"“{value}”"
+                shown = (
+                    "（已隐去）"
+                    if kind == "mobile" or problem.startswith("是手机")
+                    else f"“{value}”"
+                )
                 yield at(
                     rec,
                     path,
@@ -68,3 +78,34 @@ def check_urls(rec: Record, ctx: Context) -> Iterator[Finding]:
             problem = url_problem(value)
             if problem:
                 yield at(rec, path, "https-url", f"网址“{value}”{problem}。")
+
+
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
+
+
+def _public(kind: str, path: tuple[str | int, ...]) -> bool:
+    """Is the value at ``path`` published (every schema node on the way marked x-public)?"""
+    return all(
+        (node := subschema(kind, path[:i])) is not None and node.get("x-public") is True
+        for i in range(1, len(path) + 1)
+        if not isinstance(path[i - 1], int)
+    )
+
+
+@rule("public-mobile", "institution", "application", "assessment", "review")
+def check_public_mobiles(rec: Record, ctx: Context) -> Iterator[Finding]:
+    """No mobile number in a field that is published (x-public), whatever the field."""
+    for path, value in rec.scalars:
+        if not isinstance(value, str) or not _MOBILE_IN_TEXT.search(value):
+            continue
+        if path and path[-1] in PHONE_KEYS:
+            continue  # the phone rule speaks about phone fields
+        numbers = [m.group(0) for m in _MOBILE_IN_TEXT.finditer(value)]
+        if any(phone_problem(n, "mobile") is None for n in numbers) and _public(rec.kind, path):
+            yield at(
+                rec,
+                path,
+                "public-mobile",
+                f"字段“{field_path(path)}”会在网站上公开，其中含有手机号码。请删除手机号码"
+                "（个人联系方式请填在不公开的 contact.mobile 中）。",
+            )
