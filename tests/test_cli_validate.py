@@ -207,3 +207,18 @@ def test_hostile_file_names_are_refused_and_shown_escaped(demo_copy: Path, run_c
     assert any("bad\\xff\\xfename.pdf" in line for line in lines)
     assert any("line\\u000abreak" in line for line in lines)
     assert not any("\u202e" in line for line in lines)
+
+
+def test_two_processes_give_the_same_findings(demo_copy: Path, monkeypatch) -> None:
+    from cebase import validate as v
+
+    (demo_copy / "submissions/stray.txt").write_text("x", "utf-8")
+    for inst in sorted((demo_copy / "submissions").glob("*/institution.yaml"))[::4]:
+        inst.write_text(
+            inst.read_text("utf-8").replace("district:", "district: 不存在区 #", 1), "utf-8"
+        )
+    monkeypatch.setattr(v, "PARALLEL_FROM", 0)
+    one = v.validate_root(demo_copy, jobs=1)
+    two = v.validate_root(demo_copy, jobs=2)
+    assert len(one.findings) >= 6
+    assert (one.findings, one.files) == (two.findings, two.files)
