@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import REPO, make_registry
+from synth import make_registry
 
 from cebase.site.build import build_site, run_mkdocs
 
@@ -105,7 +105,7 @@ def main(argv: list[str]) -> int:
             )
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"（{REPO.name}：同一次运行中依次构建；时间为墙钟时间）")
+    print("（同一次运行中依次构建；时间为墙钟时间）")
     return 0
 
 
