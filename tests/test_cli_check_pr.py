@@ -93,7 +93,15 @@ def escape_rename(repo: Path) -> None:
     )
 
 
+def id_in_file_name(repo: Path) -> None:
+    restore(f"submissions/{SELF}/2026")(repo)
+    (repo / f"submissions/{SELF}/2026/attachments/650102198001011234.pdf").write_bytes(
+        b"%PDF-1.4\n"
+    )
+
+
 BRANCHES: dict[str, Callable[[Path], None]] = {
+    "id-in-file-name": id_in_file_name,
     "new-application": restore(f"submissions/{NEW_APP}"),
     "self-inspection": restore(f"submissions/{SELF}/2026"),
     "late-extended": restore(f"submissions/{LATE}/2026"),
@@ -299,3 +307,34 @@ def test_bad_ref_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str]
 def test_not_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check-pr", "--root", str(tmp_path), "--base", "main", "--author", "x"])
     assert code == 2 and "Git 仓库" in capsys.readouterr().err
+
+
+def test_an_id_number_in_a_file_name_is_never_repeated(repo: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "report"
+    code = main(
+        [
+            "check-pr",
+            "--root",
+            str(repo),
+            "--base",
+            "main",
+            "--head",
+            "id-in-file-name",
+            "--author",
+            maintainer(SELF),
+            "--now",
+            "2025-11-06",
+            "--format",
+            "github",
+            "--report-dir",
+            str(out),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 1 and "personal-id" in printed
+    for text in (
+        printed,
+        (out / "report.md").read_text("utf-8"),
+        (out / "report.json").read_text("utf-8"),
+    ):
+        assert "650102198001011234" not in text

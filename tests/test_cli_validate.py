@@ -222,3 +222,10 @@ def test_two_processes_give_the_same_findings(demo_copy: Path, monkeypatch) -> N
     two = v.validate_root(demo_copy, jobs=2)
     assert len(one.findings) >= 6
     assert (one.findings, one.files) == (two.findings, two.files)
+
+
+def test_an_id_number_in_a_file_name_is_refused_and_never_shown(demo_copy: Path, run_cli) -> None:
+    (demo_copy / APP / "2026/attachments/650102198001011234.pdf").write_bytes(b"%PDF-1.4\n")
+    code, out, _ = run_cli("validate", "--root", str(demo_copy), APP)
+    assert code == 1 and "error[personal-id]" in out
+    assert "650102198001011234" not in out

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from . import escape
 from .findings import Finding, Severity
+from .idcodes import redact_ids
 from .loader import load_yaml_bytes
 from .registry import SELF_REPORT, Registry, Submission, scan
 from .rules.files import ATTACHMENT_MAX_BYTES, MAGIC, TYPE_NAMES, sniff
@@ -218,11 +219,11 @@ class Request:
 
 
 def _f(p: Place, rule: str, message: str, severity: Severity = Severity.ERROR) -> Finding:
-    return Finding(p.rel, 0, 0, rule, message, severity)
+    return Finding(redact_ids(p.rel), 0, 0, rule, message, severity)
 
 
 def _q(path: str) -> str:
-    return f"“{path}”"
+    return f"“{redact_ids(path)}”"  # a file name is never a reason to repeat an ID number
 
 
 def check_changes(req: Request) -> list[Finding]:
@@ -694,7 +695,7 @@ ChecklistFn = Callable[[Registry, Submission, date], str]
 
 
 def _md(text: object) -> str:
-    return escape.md_inline(text)
+    return escape.md_inline(redact_ids(str(text)))
 
 
 def _inst_name(reg: Registry, uscc: str) -> str:

@@ -68,3 +68,10 @@ def citizen_id_valid(number: str) -> bool:
 def find_citizen_ids(text: str) -> list[str]:
     """Every valid citizen ID number inside ``text`` (pattern and check digit)."""
     return [m.group(0) for m in CITIZEN_ID_RE.finditer(text) if citizen_id_valid(m.group(0))]
+
+
+def redact_ids(text: str) -> str:
+    """``text`` with every valid citizen ID number replaced by a mask."""
+    return CITIZEN_ID_RE.sub(
+        lambda m: "（身份证号已隐去）" if citizen_id_valid(m.group(0)) else m.group(0), text
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .idcodes import CITIZEN_ID_RE, citizen_id_valid
+from .idcodes import redact_ids
 from .schemas import resolve, schema
 
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
@@ -18,10 +18,7 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 def redact(text: str) -> str:
     """Mask citizen ID numbers and mobile numbers before a message repeats a value."""
-    text = CITIZEN_ID_RE.sub(
-        lambda m: "（身份证号已隐去）" if citizen_id_valid(m.group(0)) else m.group(0), text
-    )
-    return _MOBILE.sub(r"\1****\3", text)
+    return _MOBILE.sub(r"\1****\3", redact_ids(text))
 
 
 def _public(node: dict[str, Any], value: Any) -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import schemas
 from .findings import Finding
+from .idcodes import find_citizen_ids, redact_ids
 from .loader import Document, load_yaml_file
 
 CYCLE_FILES = {
@@ -162,8 +163,10 @@ def _shown(ch: str) -> str:
 
 
 def _rel(root: Path, p: Path) -> str:
-    """The registry-relative path, with any invisible or undecodable character made visible."""
-    return _BAD_NAME.sub(lambda m: _shown(m.group()), p.relative_to(root).as_posix())
+    """The registry-relative path as shown in findings: invisible or undecodable
+    characters made visible, and any citizen ID number in a name masked."""
+    shown = _BAD_NAME.sub(lambda m: _shown(m.group()), p.relative_to(root).as_posix())
+    return redact_ids(shown)
 
 
 def _layout(root: Path, p: Path, message: str, rule: str = "layout") -> Finding:
@@ -178,6 +181,16 @@ def _entries(root: Path, folder: Path, out: list[Finding]) -> Iterator[Path]:
         return
     for child in children:
         if child.name in IGNORED:
+            continue
+        if find_citizen_ids(child.name):
+            out.append(
+                _layout(
+                    root,
+                    child,
+                    "文件名中含有居民身份证号码。请改用不含个人信息的文件名（例如“法人登记证书.pdf”）。",
+                    "personal-id",
+                )
+            )
             continue
         if _BAD_NAME.search(child.name):
             out.append(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..findings import Severity, has_errors
+from ..idcodes import redact_ids
 from ..report import REPORTERS
 from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, today
 
@@ -87,7 +88,12 @@ def write_reports(folder: Path, result: Result, markdown: str) -> None:
         "trusted": req.trusted,
         "now": req.now.isoformat(),
         "changes": [
-            {"path": c.path, "status": c.status, "old_path": c.old_path, "mode": f"{c.mode:06o}"}
+            {
+                "path": redact_ids(c.path),
+                "status": c.status,
+                "old_path": redact_ids(c.old_path) if c.old_path else c.old_path,
+                "mode": f"{c.mode:06o}",
+            }
             for c in result.changes
         ],
         "submissions": [
