@@ -109,6 +109,8 @@ def rules(r: Request) -> list[str]:
         (f"submissions/{OWN}/2026/attachments/a.jpeg", True),
         (f"submissions/{OWN}/2026/attachments/a.png", True),
         (f"submissions/{OWN}/2026/attachments/a.docx", False),
+        (f"submissions/{OWN}/2026/attachments/.gitkeep", True),
+        (f"submissions/{OWN}/2026/.gitkeep", False),
         (f"submissions/{OWN}/2026/attachments/sub/a.pdf", False),
         (f"submissions/{OWN}/2026/notes.txt", False),
         (f"submissions/{OWN}/README.md", False),
@@ -466,3 +468,9 @@ def test_late_folder_is_one_finding_on_its_record() -> None:
     found = gate.check_changes(req(changes, {folder + "attachments/x.pdf": PDF}, now="2025-11-08"))
     assert [(f.rule, f.path) for f in found] == [("gate-deadline", folder + "assessment.yaml")]
     assert "2025-11-07" in found[0].message and "self-report.md" in found[0].message
+
+
+def test_the_web_editors_keep_file_is_accepted_only_empty() -> None:
+    keep = f"submissions/{OWN}/2026/attachments/.gitkeep"
+    assert rules(req([add(keep, size=0)], {keep: b""})) == []
+    assert rules(req([add(keep, size=5000)], {keep: b"x" * 5000})) == ["gate-file-type"]

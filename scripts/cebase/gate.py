@@ -168,6 +168,10 @@ def place(path: str, prefix: str) -> Place:
     return Place(rel, True, parts[1], cycle, rest)
 
 
+KEEP_FILE = ".gitkeep"
+KEEP_FILE_MAX_BYTES = 1024
+
+
 def allowed_kind(p: Place) -> bool:
     """The file kinds an institution may put in its folder (review.yaml aside)."""
     rest = p.rest
@@ -179,6 +183,8 @@ def allowed_kind(p: Place) -> bool:
         return rest[1] in SUBMISSION_RECORDS or rest[1] == SELF_REPORT
     if len(rest) == 3 and rest[1] == "attachments":
         name = rest[2]
+        if name == KEEP_FILE:  # the web editor's only way to create the folder (see the guide)
+            return True
         return "." in name and name.rsplit(".", 1)[1].lower() in ATTACHMENT_EXT
     return False
 
@@ -268,6 +274,10 @@ def check_files(req: Request) -> Iterator[Finding]:
 
 def _check_type(req: Request, p: Place, c: Change) -> Iterator[Finding]:
     name = p.rel.rsplit("/", 1)[-1]
+    if name == KEEP_FILE and c.size > KEEP_FILE_MAX_BYTES:
+        yield _f(
+            p, "gate-file-type", f"{_q(p.rel)} 只用来建立文件夹，应为空文件。请删除其中的内容。"
+        )
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext in ATTACHMENT_EXT:
         if c.size > ATTACHMENT_MAX_BYTES:
