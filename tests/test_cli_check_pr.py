@@ -311,30 +311,18 @@ def test_not_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 def test_an_id_number_in_a_file_name_is_never_repeated(repo: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "report"
-    code = main(
-        [
-            "check-pr",
-            "--root",
-            str(repo),
-            "--base",
-            "main",
-            "--head",
-            "id-in-file-name",
-            "--author",
-            maintainer(SELF),
-            "--now",
-            "2025-11-06",
-            "--format",
-            "github",
-            "--report-dir",
-            str(out),
-        ]
+    code, findings = check_pr(
+        repo,
+        "id-in-file-name",
+        maintainer(SELF),
+        "2025-11-06",
+        "--report-dir",
+        str(out),
+        capsys=capsys,
     )
-    printed = capsys.readouterr().out
-    assert code == 1 and "personal-id" in printed
+    assert code == 1 and "personal-id" in errors(findings)
     for text in (
-        printed,
-        (out / "report.md").read_text("utf-8"),
-        (out / "report.json").read_text("utf-8"),
+        json.dumps(findings, ensure_ascii=False),
+        *(f.read_text("utf-8") for f in out.iterdir()),
     ):
         assert "650102198001011234" not in text
