@@ -68,14 +68,13 @@ def base_record(b: Base) -> dict[str, Any]:
     }
 
 
+def _dataset(data: SiteData, key: str, items: list[Any]) -> bytes:
+    """An open-data file: the schema version, the data date and the list."""
+    return _dump({"schema_version": SCHEMA_VERSION, "generated_at": data.now, key: items})
+
+
 def bases_json(data: SiteData) -> bytes:
-    return _dump(
-        {
-            "schema_version": SCHEMA_VERSION,
-            "generated_at": data.now,
-            "bases": [base_record(b) for b in data.bases],
-        }
-    )
+    return _dataset(data, "bases", [base_record(b) for b in data.bases])
 
 
 def bases_csv(data: SiteData) -> bytes:
@@ -140,13 +139,7 @@ def notice_record(n: Notice) -> dict[str, Any]:
 
 
 def notices_json(data: SiteData) -> bytes:
-    return _dump(
-        {
-            "schema_version": SCHEMA_VERSION,
-            "generated_at": data.now,
-            "notices": [notice_record(n) for n in data.notices],
-        }
-    )
+    return _dataset(data, "notices", [notice_record(n) for n in data.notices])
 
 
 def _stamp(day: str) -> datetime:
