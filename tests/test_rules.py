@@ -115,3 +115,13 @@ def test_an_office_phone_is_not_a_mobile() -> None:
     assert phone_problem("13999016592", "office") is not None
     assert phone_problem("0991-4656129", "office") is None
     assert phone_problem("400-810-8888", "office") is None
+
+
+def test_messages_mask_mobiles_however_written() -> None:
+    from cebase.privacy import redact
+
+    assert (
+        redact("请拨 139 9901 6592 或 139-9901-6592 或 13999016592")
+        == "请拨 139****6592 或 139****6592 或 139****6592"
+    )
+    assert redact("办公电话 0991-4656129") == "办公电话 0991-4656129"

@@ -13,12 +13,13 @@ from typing import Any
 from .idcodes import redact_ids
 from .schemas import resolve, schema
 
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# A mainland mobile number, also written with spaces or hyphens (139 9901 6592).
+MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
 
 
 def redact(text: str) -> str:
     """Mask citizen ID numbers and mobile numbers before a message repeats a value."""
-    return _MOBILE.sub(r"\1****\3", redact_ids(text))
+    return MOBILE_RE.sub(r"\1****\3", redact_ids(text))
 
 
 def _public(node: dict[str, Any], value: Any) -> Any:

@@ -9,7 +9,7 @@ finding already tells the institution what to fix).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -82,18 +82,6 @@ def at(
     """A finding positioned on the node at ``path`` of ``rec``."""
     line, col = rec.doc.pos(path, key=key) if rec.doc is not None else (0, 0)
     return Finding(rec.relpath, line, col, rule_id, message, severity, field_path(path))
-
-
-def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Every scalar of a loaded document with its path."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from walk(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from walk(v, (*path, i))
-    else:
-        yield path, value
 
 
 def run(rec: Record, ctx: Context) -> list[Finding]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -10,6 +9,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from ..findings import Finding, field_path
+from ..privacy import MOBILE_RE
 from ..registry import Record
 from ..schemas import subschema
 from . import Context, at, rule
@@ -80,9 +80,6 @@ def check_urls(rec: Record, ctx: Context) -> Iterator[Finding]:
                 yield at(rec, path, "https-url", f"网址“{value}”{problem}。")
 
 
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
-
-
 def _public(kind: str, path: tuple[str | int, ...]) -> bool:
     """Is the value at ``path`` published (every schema node on the way marked x-public)?"""
     return all(
@@ -96,11 +93,11 @@ def _public(kind: str, path: tuple[str | int, ...]) -> bool:
 def check_public_mobiles(rec: Record, ctx: Context) -> Iterator[Finding]:
     """No mobile number in a field that is published (x-public), whatever the field."""
     for path, value in rec.scalars:
-        if not isinstance(value, str) or not _MOBILE_IN_TEXT.search(value):
+        if not isinstance(value, str) or not MOBILE_RE.search(value):
             continue
         if path and path[-1] in PHONE_KEYS:
             continue  # the phone rule speaks about phone fields
-        numbers = [m.group(0) for m in _MOBILE_IN_TEXT.finditer(value)]
+        numbers = [m.group(0) for m in MOBILE_RE.finditer(value)]
         if any(phone_problem(n, "mobile") is None for n in numbers) and _public(rec.kind, path):
             yield at(
                 rec,
