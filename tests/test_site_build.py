@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -126,6 +127,38 @@ def test_footer_search_and_no_external_requests(site):
                 assert 'rel="noopener noreferrer"' in text[m.start() - 200 : m.end() + 200], f
 
 
+def test_search_index_has_what_finds_a_base_and_no_repeats(site):
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    titles: dict[str, list[str]] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        titles.setdefault(page, []).append(doc["title"].replace("\u200b", ""))
+    base_pages = [p for p in titles if p.startswith("bases/") and p != "bases/index.html"]
+    assert base_pages
+    for page in base_pages:  # name, 基本信息 (district, address…), 培训专业; not history
+        assert titles[page][1:] == ["基本信息", "培训专业和级别"], page
+    assert "bases/index.html" not in titles  # the directory only repeats the base pages
+    spec_pages = [p for p in titles if p.startswith("specialties/") and "index" not in p]
+    assert spec_pages and all(len(titles[p]) == 1 for p in spec_pages)
+
+
+def test_user_words_segment_once_and_leave_jieba_as_found():
+    import jieba
+
+    from cebase.site.build import user_words
+
+    before = jieba.cut
+    text = "雪莲乙癸建筑科学研究院在天山区".encode()
+    with user_words("雪莲乙癸 100000 nz\n"):
+        first = list(jieba.cut(text))
+        assert "雪莲乙癸" in first
+        assert list(jieba.cut(text)) == first  # the kept segmentation, not a drained iterator
+        assert list(jieba.cut(text, HMM=False))  # other call shapes still reach jieba
+    assert jieba.cut is before
+    with user_words(""):
+        assert "雪莲乙癸" not in list(jieba.cut(text))  # words do not leak between builds
+
+
 def test_same_input_same_bytes(site, tmp_path):
     from cebase.cli import main
 
@@ -178,6 +211,41 @@ def test_validation_beside_rendering_gives_the_same_result(
             demo_copy, inline, date.fromisoformat(DEMO_DATE), git_dates=False
         ).ok
         assert _tree(out) == _tree(inline)
+
+
+# Wrong shapes that trip the status engine when the schema check runs elsewhere.
+WRONG_SHAPES = {
+    "preliminary-not-a-mapping": (
+        "*/2026/review.yaml",
+        lambda t: re.sub(r"preliminary:\n(  .*\n)+", "preliminary: 通过\n", t, count=1),
+    ),
+    "date-is-a-list": (
+        "*/2026/review.yaml",
+        lambda t: re.sub(r"\n  date: \S+", "\n  date: [1, 2]", t, count=1),
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(WRONG_SHAPES))
+def test_wrong_shape_beside_rendering_reports_findings(
+    site, tmp_path, demo_copy, monkeypatch, shape
+):
+    """The renderer trusts shapes while the other process checks them: findings, no crash."""
+    from cebase.site import build
+
+    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
+    pattern, mutate = WRONG_SHAPES[shape]
+    target = sorted((demo_copy / "submissions").glob(pattern))[0]
+    text = target.read_text("utf-8")
+    assert mutate(text) != text
+    target.write_text(mutate(text), "utf-8")
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    before = _tree(out)
+    result = build.build_site(demo_copy, out, date.fromisoformat(DEMO_DATE), git_dates=False)
+    assert not result.ok
+    assert any(f.rule == "schema-type" and f.path.endswith("review.yaml") for f in result.findings)
+    assert _tree(out) == before
 
 
 def test_engine_failure_leaves_previous_site(site, tmp_path, monkeypatch, capsys):

@@ -1,12 +1,14 @@
 """Synthetic registries for benchmarks: the demo registry's institutions, cloned N times.
 
-Each clone gets a fresh valid USCC (and a numbered name) and keeps the demo
-institution's files, so a registry of N institutions has the same mix of
-stages and file kinds as the demo.
+Each clone gets a fresh valid USCC and keeps the demo institution's files, so
+a registry of N institutions has the same mix of stages and file kinds as the
+demo. Its name, address and description get a Chinese word of its own, so no
+cache of text (search segmentation, say) gains from the cloning.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -27,6 +29,23 @@ class _NoAliases(yaml.SafeDumper):
 
     def ignore_aliases(self, data: object) -> bool:
         return True
+
+
+STEMS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def clone_word(i: int) -> str:
+    """A Chinese word unique to clone ``i`` (its digits spelt with the heavenly stems)."""
+    return "".join(STEMS[int(d)] for d in str(i))
+
+
+def _personalise(text: str, i: int) -> str:
+    word = clone_word(i)
+    text = text.replace("（示例）", f"{word}分部（示例）", 1)
+    text = re.sub(r"(?m)^address: 乌鲁木齐市(\S+?区|\S+?县)", rf"\g<0>{word}街", text, count=1)
+    return re.sub(
+        r"(?m)^(description: \S+?)。", rf"\1，{word}分部为本单位下设机构。", text, count=1
+    )
 
 
 def clone_uscc(template: str, i: int) -> str:
@@ -56,7 +75,7 @@ def make_registry(dest: Path, n: int, source: Path = EXAMPLES) -> list[str]:
             if f.suffix in (".yaml", ".md"):
                 text = f.read_text("utf-8").replace(tpl.name, code)
                 if f.name == "institution.yaml":
-                    text = text.replace("（示例）", f"{i + 1}号（示例）", 1)
+                    text = _personalise(text, i + 1)
                 f.write_text(text, "utf-8")
         # clones of incumbents and of extended applicants stay incumbents / extended
         for data in cycles.values():

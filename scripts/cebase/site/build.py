@@ -494,6 +494,7 @@ def user_words(userdict: str) -> Iterator[None]:
     tokenizer: it leaves the file open and words pile up across builds in one
     process. The search plugin calls ``jieba.cut``; we point that at our own
     tokenizer while MkDocs runs, so each build segments from the same state.
+    The segmentation of a run of text is a pure function of it, so it is kept.
     """
     import jieba
 
@@ -502,8 +503,19 @@ def user_words(userdict: str) -> Iterator[None]:
     for line in userdict.splitlines():
         word, freq, tag = line.split(" ")
         tokenizer.add_word(word, int(freq), tag)
+    # Labels, districts, series and specialty names recur on every page: segment each run once.
+    seen: dict[Any, list[str]] = {}
+
+    def cut(sentence: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
+        if args or kwargs:
+            return tokenizer.cut(sentence, *args, **kwargs)
+        words = seen.get(sentence)
+        if words is None:
+            words = seen[sentence] = list(tokenizer.cut(sentence))
+        return iter(words)
+
     saved = jieba.cut
-    jieba.cut = tokenizer.cut
+    jieba.cut = cut
     try:
         yield
     finally:
@@ -626,7 +638,8 @@ def build_site(
 
     On a large registry the validation runs in a second process while this one
     renders into the staging folder; nothing is swapped in unless it is clean,
-    so the result is the same as validating first.
+    so the result is the same as validating first. That process does the
+    schema check, so this one trusts the records' shape (``trust_schema``).
     """
     reg = scan(root)
     if len(reg.institutions) < PARALLEL_FROM:
@@ -634,6 +647,7 @@ def build_site(
     ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold threads
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
         checking = pool.submit(_validate_root, str(root), now)
+        reg.trust_schema()
         return _build(reg, out, now, evaluate, site_url, git_dates, checking)
 
 
@@ -657,6 +671,27 @@ def _build(
 
     if not may_publish(False):
         return BuildResult(False, result().findings, result().files)
+    try:
+        return _render(reg, out, now, evaluate, site_url, git_dates, result, may_publish)
+    except Exception:
+        # A record of the wrong shape (its schema check runs in the other
+        # process) can trip the status engine or a template; the validation
+        # then has the findings that explain it. Without them it is our bug.
+        if isinstance(checked, Future) and has_errors(result().findings):
+            return BuildResult(False, result().findings, result().files)
+        raise
+
+
+def _render(
+    reg: Registry,
+    out: Path,
+    now: date,
+    evaluate: Evaluate | None,
+    site_url: str | None,
+    git_dates: bool,
+    result: Callable[[], Result],
+    may_publish: Callable[[bool], bool],
+) -> BuildResult:
     statuses = (evaluate or _default_evaluate())(reg, now)
     data = collect(reg, statuses, now, git_dates=git_dates)
     messages = []
