@@ -54,6 +54,17 @@ class Record:
         if self._doc is not None and self.check_schema:
             self._findings.extend(schemas.validate(self._doc, self.kind))
 
+    def adopt(self, data: Any) -> None:
+        """Take this record's data as another process loaded it (``trust_schema`` only).
+
+        Only the data crosses, not positions or text: what trusts the shape (the
+        status engine, the site) reads data alone. None: it did not load.
+        """
+        if self.check_schema:
+            raise ValueError("adopt() is only for records whose schema check runs elsewhere")
+        self._doc = None if data is None else Document(self.relpath, data)
+        self._findings = []
+
     @property
     def doc(self) -> Document | None:
         if self._findings is None:

@@ -7,7 +7,8 @@ times the whole site build (validate, status, pages, MkDocs), and, in the same
 run, a plain mkdocs-material build (default search, a short nav) of as many
 simple Markdown pages as our build rendered. It reports times, site sizes,
 search-index sizes and the largest page outside the directory and open data
-(which must not grow with N).
+(which must not grow with N). For the record it also times `cebase validate`
+alone (one process), the part of the build that a plain build does not do.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import make_registry
 
+from cebase.registry import scan
 from cebase.site.build import build_site, run_mkdocs
+from cebase.validate import validate
 
 NOW = date(2025, 12, 22)
 # pages whose size may grow with N: the directory, open data, and the engine's own listings
@@ -52,6 +55,12 @@ def ours(root: Path, out: Path) -> tuple[float, int, str]:
             f"build failed: {[f.location() for f in result.findings][:5]} {result.messages}"
         )
     return time.perf_counter() - t0, result.pages, f"校验 {result.files} 个文件，通过"
+
+
+def validation_alone(root: Path) -> float:
+    t0 = time.perf_counter()
+    validate(scan(root), now=NOW)
+    return time.perf_counter() - t0
 
 
 def plain(pages: int, work: Path) -> float:
@@ -83,7 +92,7 @@ def main(argv: list[str]) -> int:
     sizes = [int(a) for a in argv] or [200, 2000, 10000]
     print(
         "N, 本工具耗时(s), 页数, 对照耗时(s), 倍数, 网站大小(MB), 对照大小(MB), "
-        "搜索索引(MB), 对照索引(MB), 最大的固定页面(KB)"
+        "搜索索引(MB), 对照索引(MB), 最大的固定页面(KB), 单独校验(s)"
     )
     for n in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"bench-site-{n}-"))
@@ -97,10 +106,11 @@ def main(argv: list[str]) -> int:
             i_ours = (work / "site" / "search" / "search_index.json").stat().st_size
             i_plain = (work / "plain" / "site" / "search" / "search_index.json").stat().st_size
             page, psize = largest_bounded_page(work / "site")
+            vsecs = validation_alone(root)
             print(
                 f"{n}, {secs:.1f}, {pages}, {psecs:.1f}, {secs / psecs:.2f}, {s_ours / 1e6:.1f}, "
                 f"{s_plain / 1e6:.1f}, {i_ours / 1e6:.2f}, {i_plain / 1e6:.2f}, "
-                f"{psize / 1e3:.0f} ({page}); {note}",
+                f"{psize / 1e3:.0f} ({page}), {vsecs:.1f}; {note}",
                 flush=True,
             )
         finally:

@@ -32,7 +32,7 @@ from markupsafe import Markup
 from .. import escape
 from ..findings import Finding, has_errors
 from ..model import BaseStatus
-from ..registry import Registry, scan
+from ..registry import Record, Registry, scan
 from ..schemas import resolve, schema
 from ..validate import Result, validate
 from . import charts, opendata
@@ -625,6 +625,24 @@ def _validate_root(root: str, now: date) -> Result:
     return validate(scan(Path(root)), now=now)
 
 
+def _share(reg: Registry, part: int, parts: int) -> Iterator[Record]:
+    """The records of every ``parts``-th institution, starting at ``part``."""
+    for i, uscc in enumerate(sorted(reg.institutions)):
+        if i % parts == part:
+            inst = reg.institutions[uscc]
+            if inst.record is not None:
+                yield inst.record
+            for sub in inst.submissions.values():
+                yield from sub.records.values()
+
+
+def _load_share(root: str, part: int, parts: int) -> dict[str, Any]:
+    """Worker: load a share of the records for the renderer; only their data travels back."""
+    reg = scan(Path(root))
+    reg.trust_schema()
+    return {rec.relpath: rec.data for rec in _share(reg, part, parts)}
+
+
 def build_site(
     root: Path,
     out: Path,
@@ -639,15 +657,24 @@ def build_site(
     On a large registry the validation runs in a second process while this one
     renders into the staging folder; nothing is swapped in unless it is clean,
     so the result is the same as validating first. That process does the
-    schema check, so this one trusts the records' shape (``trust_schema``).
+    schema check, so this one trusts the records' shape (``trust_schema``),
+    and it loads half of the records for this one before it starts.
     """
     reg = scan(root)
     if len(reg.institutions) < PARALLEL_FROM:
         return _build(reg, out, now, evaluate, site_url, git_dates, validate(reg, now=now))
     ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold threads
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        # The worker first loads half of the records for us, then validates everything.
+        loading = pool.submit(_load_share, str(root), 1, 2)
         checking = pool.submit(_validate_root, str(root), now)
         reg.trust_schema()
+        for rec in _share(reg, 0, 2):
+            rec.doc  # noqa: B018 (load our half meanwhile)
+        records = {rec.relpath: rec for rec in reg.records()}
+        for relpath, data in loading.result().items():
+            if relpath in records:
+                records[relpath].adopt(data)
         return _build(reg, out, now, evaluate, site_url, git_dates, checking)
 
 
