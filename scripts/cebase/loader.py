@@ -27,6 +27,9 @@ try:  # the C parser is the fast path; the pure-Python one behaves the same
 except AttributeError:  # pragma: no cover - only without libyaml
     _Parser = yaml.SafeLoader
 
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
 MAX_BYTES = 512 * 1024  # a form is a few KiB; this is far above any honest file
 MAX_DEPTH = 32
 MAX_NODES = 50_000
@@ -271,9 +274,15 @@ def load_yaml_text(path: str, text: str, *, max_nodes: int = MAX_NODES) -> LoadR
     root_set = False
     documents = 0
     nodes = 0
+    # Events are pulled straight from the parser: yaml.parse's generator costs a
+    # call per event, and a registry is a few million events.
+    get_event = _Parser(text).get_event
     try:
-        for ev in yaml.parse(text, Loader=_Parser):
+        while (ev := get_event()) is not None:
             kind = type(ev)
+            if kind is _MAP_END or kind is _SEQ_END:
+                stack.pop()
+                continue
             if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -289,17 +298,14 @@ def load_yaml_text(path: str, text: str, *, max_nodes: int = MAX_NODES) -> LoadR
                         "文件使用了“%YAML”或“%TAG”指令。请删除以“%”开头的行。",
                     )
                 continue
-            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-                continue
             if kind is yaml.AliasEvent:
                 return fail(
                     ev.start_mark,
                     "yaml-alias",
                     f"使用了别名“*{ev.anchor}”。本系统不接受锚点和别名，请把被引用的内容直接写出来。",
                 )
-            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
-                continue
+            if kind is not _SCALAR and kind is not _MAP_START and kind is not _SEQ_START:
+                continue  # stream start and end, document end
             nodes += 1
             if nodes > max_nodes:
                 return fail(
@@ -320,11 +326,12 @@ def load_yaml_text(path: str, text: str, *, max_nodes: int = MAX_NODES) -> LoadR
                     f"使用了 YAML 标签“{ev.tag}”。本系统不接受标签，请删除“!”开头的标记；"
                     "若想把数字写成文本，请用英文引号括起来。",
                 )
-            pos = (ev.start_mark.line + 1, ev.start_mark.column + 1)
-            if kind is yaml.ScalarEvent:
+            mark = ev.start_mark
+            pos = (mark.line + 1, mark.column + 1)
+            if kind is _SCALAR:
                 value = _scalar(ev.value, ev.implicit[0])
                 container = None
-            elif kind is yaml.MappingStartEvent:
+            elif kind is _MAP_START:
                 value = container = {}
             else:
                 value = container = []
