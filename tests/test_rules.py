@@ -125,3 +125,109 @@ def test_messages_mask_mobiles_however_written() -> None:
         == "请拨 139****6592 或 139****6592 或 139****6592"
     )
     assert redact("办公电话 0991-4656129") == "办公电话 0991-4656129"
+
+
+# The rules' shortcuts must agree with the plain definitions they replace.
+
+
+def _count_text_reference(markdown: str) -> int:
+    """count_text as first written: every substitution, one match per Chinese character."""
+    from cebase.rules.files import _CJK, _HTML_TAG, _MD_CODE_FENCE, _MD_LINK, _URL, _WORD
+
+    text = _MD_CODE_FENCE.sub(" ", markdown)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _URL.sub(" ", text)
+    return len(_CJK.findall(text)) + len(_WORD.findall(_CJK.sub(" ", text)))
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "",
+        "中文English混排3.14和it’s与don't以及e-mail、a.b.c结尾。",
+        "```\n代码块里的字不算\n```\n正文",
+        "```python\nx = 1\n``` 未闭合的```",
+        "见[附件一](attachments/a.pdf)和![图](x.png)，以及[不是链接] (x)",
+        "<b>粗体</b> a<b 不是标签 > 和 <<>>",
+        "网址 https://example.cn/路径 与 http://a.cn、ftp://b.cn 以及 ://",
+        "𠀀𠀁 扩展B 豈 㐀 ㄅ",
+        "培训\t120\u3000人次\n\n共３期",
+    ],
+)
+def test_count_text_agrees_with_the_reference(markdown: str) -> None:
+    assert count_text(markdown) == _count_text_reference(markdown)
+
+
+def test_strings_are_the_string_scalars_in_order() -> None:
+    from cebase.registry import scan
+    from cebase.rules import Context, leaf_path, strings
+
+    from .conftest import EXAMPLES
+
+    reg = scan(EXAMPLES)
+    ctx = Context(reg)
+    records = [r for r in reg.records() if r.doc is not None]
+    assert records
+
+    def leaves(path, value):  # the plain recursive definition
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from leaves((*path, k), v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from leaves((*path, i), v)
+        else:
+            yield path, value
+
+    for rec in records:
+        want = [(p, v) for p, v in leaves((), rec.data) if isinstance(v, str)]
+        assert [(leaf_path(p, k), v) for p, k, v in strings(rec, ctx)] == want
+        assert strings(rec, ctx) is strings(rec, ctx)  # walked once
+
+
+def test_deadline_index_agrees_with_deadline_of() -> None:
+    from cebase.rules.submission import _latest_extensions, deadline_of
+
+    ext = [
+        {"uscc": "A", "kind": "application", "until": "2025-11-10"},
+        {"uscc": "A", "kind": "application", "until": "2025-11-14"},
+        {"uscc": "A", "kind": "application", "until": "2025-11-12"},
+        {"uscc": "A", "kind": "assessment", "until": "2025-11-09"},
+        {"uscc": "B", "kind": "application"},  # no until: ignored
+        "not an extension",
+    ]
+    cycle = {"deadlines": {"application": "2025-11-07", "assessment": "2025-11-07"}}
+    latest = _latest_extensions({**cycle, "extensions": ext})
+    assert latest is not None
+    for uscc in ("A", "B", "C"):
+        for kind in ("application", "assessment"):
+            got = deadline_of({**cycle, "extensions": ext}, uscc, kind)
+            assert got == (cycle["deadlines"][kind], latest.get((uscc, kind)))
+    assert _latest_extensions({"extensions": [{"uscc": ["A"], "until": "x"}]}) is None
+
+
+def test_attachments_are_judged_by_size_and_first_bytes(demo_copy) -> None:
+    from cebase.registry import scan
+    from cebase.rules.files import ATTACHMENT_MAX_BYTES
+    from cebase.validate import validate
+
+    folder = demo_copy / "submissions" / "12650104DEM0A0019H" / "2026" / "attachments"
+    (folder / "application-form.pdf").write_bytes(b"%PD")  # shorter than any signature
+    with (folder / "written-report.pdf").open("wb") as fh:  # a PDF, but too large
+        fh.write(b"%PDF-1.7\n")
+        fh.truncate(ATTACHMENT_MAX_BYTES + 1)
+    (folder / "legal-person-certificate.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    found = [
+        (f.field, f.rule, f.message)
+        for f in validate(scan(demo_copy)).findings
+        if f.path.endswith("12650104DEM0A0019H/2026/application.yaml")
+        and f.rule.startswith("attachment")
+    ]
+    assert [(field, rule) for field, rule, _ in found] == [
+        ("materials.application_form", "attachment-type"),
+        ("materials.legal_person_certificate", "attachment-type"),
+        ("materials.written_report", "attachment-size"),
+    ]
+    assert "扩展名是 .pdf，但内容是PNG 图片" in found[1][2]
+    assert "有 10.0 MB，超过 10 MB 上限" in found[2][2]

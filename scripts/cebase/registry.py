@@ -7,7 +7,6 @@ without reading the rest. Unexpected files and symlinks are findings.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -76,21 +75,6 @@ class Record:
     def data(self) -> dict[str, Any] | None:
         doc = self.doc
         return doc.data if doc is not None else None
-
-    @functools.cached_property
-    def scalars(self) -> list[tuple[tuple[str | int, ...], Any]]:
-        """Every scalar of the document with its path, computed once for all rules."""
-        out: list[tuple[tuple[str | int, ...], Any]] = []
-        stack: list[tuple[tuple[str | int, ...], Any]] = [((), self.data)]
-        while stack:
-            path, value = stack.pop()
-            if isinstance(value, dict):
-                stack.extend(((*path, k), v) for k, v in reversed(value.items()))
-            elif isinstance(value, list):
-                stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
-            else:
-                out.append((path, value))
-        return out
 
     @property
     def load_findings(self) -> list[Finding]:

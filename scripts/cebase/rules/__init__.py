@@ -10,20 +10,23 @@ finding already tells the institution what to fix).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from ..findings import Finding, Severity, field_path
 from ..registry import Record, Registry, Submission
 
 Path_ = tuple[str | int, ...]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Context:
     registry: Registry
     now: date | None = None
+    # Rules' caches for one run: the registry does not change while it is checked.
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def submission_of(self, rec: Record) -> Submission | None:
         parts = rec.relpath.split("/")
@@ -82,6 +85,71 @@ def at(
     """A finding positioned on the node at ``path`` of ``rec``."""
     line, col = rec.doc.pos(path, key=key) if rec.doc is not None else (0, 0)
     return Finding(rec.relpath, line, col, rule_id, message, severity, field_path(path))
+
+
+def per_run(ctx: Context, key: Any, source: Any, make: Callable[[], T]) -> T:
+    """``make()``, computed once per run while ``source`` (the data it reads) stays the same object."""
+    hit = ctx.memo.get(key)
+    if hit is not None and hit[0] is source:
+        return hit[1]
+    value = make()
+    ctx.memo[key] = (source, value)
+    return value
+
+
+# The key of the document root when the root is itself a string (the loader
+# never gives one, but rules must not care).
+ROOT = object()
+Strings = list[tuple[Path_, Any, str]]
+_STRINGS_KEPT = 8  # records whose strings stay cached (a record's rules run together)
+
+
+def _walk(data: Any) -> Strings:
+    out: Strings = []
+    if isinstance(data, str):
+        return [((), ROOT, data)]
+    if not isinstance(data, dict | list):
+        return out
+    append = out.append
+    # Depth-first in document order; a path tuple is built per container, not
+    # per string, which is most of the saving.
+    stack = [((), iter(data.items()) if isinstance(data, dict) else enumerate(data))]
+    while stack:
+        path, items = stack[-1]
+        for key, value in items:
+            if isinstance(value, str):
+                append((path, key, value))
+            elif isinstance(value, dict):
+                stack.append(((*path, key), iter(value.items())))
+                break
+            elif isinstance(value, list):
+                stack.append(((*path, key), enumerate(value)))
+                break
+        else:
+            stack.pop()
+    return out
+
+
+def strings(rec: Record, ctx: Context) -> Strings:
+    """Every string of ``rec.data`` as (path of its container, key, text), in document order.
+
+    What the text rules read (they only look at strings), walked once per
+    record for all of them.
+    """
+    cache = ctx.memo.setdefault("strings", {})
+    hit = cache.get(id(rec))
+    if hit is not None and hit[0] is rec:  # the record is held, so its id is not reused
+        return hit[1]
+    out = _walk(rec.data)
+    if len(cache) >= _STRINGS_KEPT:
+        del cache[next(iter(cache))]
+    cache[id(rec)] = (rec, out)
+    return out
+
+
+def leaf_path(path: Path_, key: Any) -> Path_:
+    """The full path of a string given by ``strings``."""
+    return path if key is ROOT else (*path, key)
 
 
 def run(rec: Record, ctx: Context) -> list[Finding]:

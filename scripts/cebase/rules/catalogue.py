@@ -7,7 +7,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..registry import Record
-from . import Context, at, rule
+from . import Context, at, per_run, rule
 
 # Where each kind of record names specialties: (path to a list, whether items carry levels).
 SPECIALTY_LISTS = {
@@ -32,7 +32,10 @@ def catalogue(ctx: Context, cycle_id: str) -> dict[str, dict[str, Any]] | None:
     data = ctx.cycle(cycle_id, "specialties")
     if data is None:
         return None
-    return {s["code"]: s for s in data["specialties"]}
+    # Every record of the cycle asks; build the index once (callers only read it).
+    return per_run(
+        ctx, ("catalogue", cycle_id), data, lambda: {s["code"]: s for s in data["specialties"]}
+    )
 
 
 @rule("specialty-code", "application", "assessment", "review", emits=("specialty-level",))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -12,15 +13,19 @@ from ..findings import Finding, field_path
 from ..privacy import MOBILE_RE
 from ..registry import Record
 from ..schemas import subschema
-from . import Context, at, rule
+from . import Context, at, leaf_path, rule, strings
 
 # Keys whose values are telephone numbers, and what kind each must be. Office
 # numbers are published, so they must not be someone's mobile.
 PHONE_KEYS = {"office_phone": "office", "phone": "office", "mobile": "mobile"}
 URL_KEYS = frozenset({"url", "website"})
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+_INDEX = object()  # stands for any list index in a cached field path
 
 
+# Parsing is the slow part of the phone rules and the same numbers recur
+# (a bureau's office number, an institution's own numbers in several files).
+@functools.lru_cache(maxsize=4096)
 def phone_problem(text: str, kind: str) -> str | None:
     """Why ``text`` is not a usable Chinese telephone number; None if it is."""
     try:
@@ -40,12 +45,12 @@ def phone_problem(text: str, kind: str) -> str | None:
 @rule("phone", "institution", "cycle")
 def check_phones(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Telephone numbers are valid (libphonenumber), mobiles are mobiles."""
-    for path, value in rec.scalars:
-        key = next((p for p in reversed(path) if isinstance(p, str)), "")
-        kind = PHONE_KEYS.get(key) if path and path[-1] == key else None
-        if kind and isinstance(value, str):
+    for parent, key, value in strings(rec, ctx):
+        kind = PHONE_KEYS.get(key) if isinstance(key, str) else None
+        if kind:
             problem = phone_problem(value, kind)
             if problem:
+                path = leaf_path(parent, key)
                 shown = (
                     "（已隐去）"
                     if kind == "mobile" or problem.startswith("是手机")
@@ -59,6 +64,7 @@ def check_phones(rec: Record, ctx: Context) -> Iterator[Finding]:
                 )
 
 
+@functools.lru_cache(maxsize=4096)  # an institution's site recurs in its records
 def url_problem(text: str) -> str | None:
     parts = urlsplit(text)
     if parts.scheme != "https":
@@ -73,11 +79,11 @@ def url_problem(text: str) -> str | None:
 @rule("https-url", "institution", "application", "cycle")
 def check_urls(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Web addresses use https and name a host."""
-    for path, value in rec.scalars:
-        if path and path[-1] in URL_KEYS and isinstance(value, str):
+    for parent, key, value in strings(rec, ctx):
+        if key in URL_KEYS:
             problem = url_problem(value)
             if problem:
-                yield at(rec, path, "https-url", f"网址“{value}”{problem}。")
+                yield at(rec, leaf_path(parent, key), "https-url", f"网址“{value}”{problem}。")
 
 
 def _public(kind: str, path: tuple[str | int, ...]) -> bool:
@@ -92,13 +98,21 @@ def _public(kind: str, path: tuple[str | int, ...]) -> bool:
 @rule("public-mobile", "institution", "application", "assessment", "review")
 def check_public_mobiles(rec: Record, ctx: Context) -> Iterator[Finding]:
     """No mobile number in a field that is published (x-public), whatever the field."""
-    for path, value in rec.scalars:
-        if not isinstance(value, str) or not MOBILE_RE.search(value):
+    public = ctx.memo.setdefault(("public", rec.kind), {})
+    for parent, key, value in strings(rec, ctx):
+        if not MOBILE_RE.search(value):
             continue
-        if path and path[-1] in PHONE_KEYS:
+        if key in PHONE_KEYS:
             continue  # the phone rule speaks about phone fields
         numbers = [m.group(0) for m in MOBILE_RE.finditer(value)]
-        if any(phone_problem(n, "mobile") is None for n in numbers) and _public(rec.kind, path):
+        if not any(phone_problem(n, "mobile") is None for n in numbers):
+            continue
+        path = leaf_path(parent, key)
+        # Whether a place is published depends on its field, not on its list indices.
+        shape = tuple(_INDEX if isinstance(p, int) else p for p in path)
+        if shape not in public:
+            public[shape] = _public(rec.kind, path)
+        if public[shape]:
             yield at(
                 rec,
                 path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from ..findings import Finding, Severity
 from ..loader import check_text
 from ..registry import Record, Submission
-from . import Context, at, rule
+from . import Context, at, leaf_path, rule, strings
 
 SELF_REPORT_MIN_CHARS = 1500  # the notice: 自查报告不低于1500字
 SELF_REPORT_MAX_BYTES = 256 * 1024
@@ -24,6 +25,7 @@ MAGIC = {
 TYPE_NAMES = {"pdf": "PDF", "png": "PNG 图片", "jpg": "JPEG 图片", "jpeg": "JPEG 图片"}
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_CJK_RUN = re.compile(_CJK.pattern + "+")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_CODE_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
@@ -33,12 +35,15 @@ _URL = re.compile(r"https?://\S+")
 
 def count_text(markdown: str) -> int:
     """Chinese characters plus Latin words, ignoring Markdown syntax, links' targets and spaces."""
-    text = _MD_CODE_FENCE.sub(" ", markdown)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = _URL.sub(" ", text)
-    cjk = len(_CJK.findall(text))
-    words = len(_WORD.findall(_CJK.sub(" ", text)))
+    # Each pattern needs its literal to match; most reports have no fences, links or tags.
+    text = _MD_CODE_FENCE.sub(" ", markdown) if "```" in markdown else markdown
+    text = _MD_LINK.sub(r"\1", text) if "](" in text else text
+    text = _HTML_TAG.sub(" ", text) if "<" in text else text
+    text = _URL.sub(" ", text) if "://" in text else text
+    # Runs, not single characters, make few matches. A Chinese character can be
+    # no part of a word, so words are counted in the same text.
+    cjk = sum(map(len, _CJK_RUN.findall(text)))
+    words = len(_WORD.findall(text))
     return cjk + words
 
 
@@ -65,8 +70,7 @@ def check_self_report(rec: Record, ctx: Context) -> Iterator[Finding]:
         )
         return
     relpath = f"{sub.folder}/self-report.md"
-    raw = sub.self_report.read_bytes()
-    text, problems = check_text(relpath, raw, max_bytes=SELF_REPORT_MAX_BYTES)
+    text, problems = self_report_text(ctx, sub)
     yield from problems
     if text is None:
         return
@@ -82,10 +86,24 @@ def check_self_report(rec: Record, ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _attachment_refs(rec: Record) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    for path, value in rec.scalars:
-        if isinstance(value, str) and value.startswith("attachments/"):
-            yield path, value
+def self_report_text(ctx: Context, sub: Submission) -> tuple[str | None, list[Finding]]:
+    """``check_text`` of the submission's self-report, read once for the rules that need it."""
+    assert sub.self_report is not None
+    key = ("self-report", sub.self_report)
+    # One slot: the rules reading the report run one after the other on its record.
+    if key not in ctx.memo:
+        ctx.memo.pop(ctx.memo.get("self-report"), None)
+        relpath = f"{sub.folder}/self-report.md"
+        raw = sub.self_report.read_bytes()
+        ctx.memo[key] = check_text(relpath, raw, max_bytes=SELF_REPORT_MAX_BYTES)
+        ctx.memo["self-report"] = key
+    return ctx.memo[key]
+
+
+def _attachment_refs(rec: Record, ctx: Context) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    for parent, key, value in strings(rec, ctx):
+        if value.startswith("attachments/"):
+            yield leaf_path(parent, key), value
 
 
 def _check_attachment(
@@ -101,7 +119,13 @@ def _check_attachment(
             f"找不到附件“{ref}”。请把文件上传到 {sub.folder}/attachments/ 文件夹，并确认文件名（含扩展名）与此处完全一致。",
         )
         return
-    size = file.stat().st_size
+    # One unbuffered open for both the size and the first bytes: a buffered
+    # reader would fill 8 KiB to hand back 16 bytes.
+    with open(file, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        head = fh.read(16)
+        while len(head) < 16 and (more := fh.read(16 - len(head))):
+            head += more  # a raw read may come back short
     if size > ATTACHMENT_MAX_BYTES:
         yield at(
             rec,
@@ -110,8 +134,7 @@ def _check_attachment(
             f"附件“{ref}”有 {size / 1048576:.1f} MB，超过 {ATTACHMENT_MAX_BYTES // 1048576} MB 上限。"
             "请降低扫描分辨率（150–200 dpi 即可）或压缩后重新上传。",
         )
-    with file.open("rb") as fh:
-        actual = sniff(fh.read(16))
+    actual = sniff(head)
     ext = name.rsplit(".", 1)[-1].lower()
     if actual is None:
         yield at(
@@ -140,7 +163,7 @@ def check_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
     sub = ctx.submission_of(rec)
     if sub is None:
         return
-    for path, ref in _attachment_refs(rec):
+    for path, ref in _attachment_refs(rec, ctx):
         yield from _check_attachment(rec, path, ref, sub)
     # Report unreferenced files once, on the submission's main record.
     if rec.kind == "application" or "application" not in sub.records:
@@ -148,7 +171,7 @@ def check_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
             ref.removeprefix("attachments/")
             for r in sub.records.values()
             if r.kind != "review" and r.doc is not None
-            for _, ref in _attachment_refs(r)
+            for _, ref in _attachment_refs(r, ctx)
         }
         for name in sorted(set(sub.attachments) - referenced):
             yield Finding(

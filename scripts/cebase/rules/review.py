@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from ..findings import Finding
 from ..registry import Record
@@ -14,7 +15,7 @@ from ..scoring import (
     dec,
     expected_decision,
 )
-from . import Context, at, rule
+from . import Context, at, per_run, rule
 
 
 def is_forfeit(review: dict) -> bool:
@@ -55,6 +56,14 @@ def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
     if rubric is None:
         return
     indicators = {ind["id"]: ind for ind in rubric["indicators"]}
+    # Each indicator's maximum as a Decimal, filled as first needed, for the whole run.
+    maxima = per_run(ctx, ("rubric-max", id(rubric)), rubric, dict)
+
+    def maximum(ind_id: str, ind: dict) -> Decimal:
+        if ind_id not in maxima:
+            maxima[ind_id] = dec(ind["max"])
+        return maxima[ind_id]
+
     experts = (rec.data.get("expert_review") or {}).get("experts") or []
     for i, expert in enumerate(experts):
         scores = expert.get("scores", {})
@@ -63,7 +72,7 @@ def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
             path = ("expert_review", "experts", i, "scores", ind_id)
             if ind is None:
                 yield at(rec, path, "review-scores", f"考核评估表中没有指标“{ind_id}”。", key=True)
-            elif not 0 <= dec(value) <= dec(ind["max"]):
+            elif not 0 <= dec(value) <= maximum(ind_id, ind):
                 yield at(
                     rec,
                     path,

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..registry import Record
-from . import Context, at, rule
+from . import Context, at, per_run, rule
 
 KIND_NAMES = {"application": "申报", "assessment": "年度自查"}
 
@@ -70,9 +70,34 @@ def deadline_of(cycle: dict[str, Any], uscc: str, kind: str) -> tuple[str, str |
     return deadlines[kind], extension
 
 
+def _latest_extensions(cycle: dict[str, Any]) -> dict[tuple[Any, Any], str] | None:
+    """deadline_of's extension for every (uscc, kind) at once; None if a key cannot be indexed."""
+    latest: dict[tuple[Any, Any], str] = {}
+    for e in cycle.get("extensions") or []:
+        if isinstance(e, dict) and "until" in e:
+            key, until = (e.get("uscc"), e.get("kind")), str(e["until"])
+            try:
+                if key not in latest or until > latest[key]:
+                    latest[key] = until
+            except TypeError:  # unhashable: leave the comparing to deadline_of
+                return None
+    return latest
+
+
 def _deadline(ctx: Context, rec: Record) -> tuple[str, str | None] | None:
     cycle = ctx.cycle(str(rec.data["cycle"]))
-    return deadline_of(cycle, rec.relpath.split("/")[1], rec.kind) if cycle is not None else None
+    if cycle is None:
+        return None
+    uscc = rec.relpath.split("/")[1]
+    # deadline_of reads every extension, one per late institution of the cycle:
+    # index them once per run. The cycle's deadline is looked at first, as there.
+    got = deadline_of({"deadlines": cycle.get("deadlines")}, uscc, rec.kind)
+    if got is None:
+        return None
+    latest = per_run(ctx, ("extensions", id(cycle)), cycle, lambda: _latest_extensions(cycle))
+    if latest is None:
+        return deadline_of(cycle, uscc, rec.kind)
+    return got[0], latest.get((uscc, rec.kind))
 
 
 @rule("deadline", "application", "assessment")
