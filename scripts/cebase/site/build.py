@@ -625,10 +625,15 @@ def _validate_root(root: str, now: date) -> Result:
     return validate(scan(Path(root)), now=now)
 
 
-def _share(reg: Registry, part: int, parts: int) -> Iterator[Record]:
-    """The records of every ``parts``-th institution, starting at ``part``."""
+# The worker loads every third institution's records for the renderer: it
+# starts a second or so later than this process, which loads the rest meanwhile.
+WORKER_SHARE = 3
+
+
+def _share(reg: Registry, every: int) -> Iterator[Record]:
+    """The records of every ``every``-th institution (in USCC order)."""
     for i, uscc in enumerate(sorted(reg.institutions)):
-        if i % parts == part:
+        if i % every == every - 1:
             inst = reg.institutions[uscc]
             if inst.record is not None:
                 yield inst.record
@@ -636,11 +641,11 @@ def _share(reg: Registry, part: int, parts: int) -> Iterator[Record]:
                 yield from sub.records.values()
 
 
-def _load_share(root: str, part: int, parts: int) -> dict[str, Any]:
+def _load_share(root: str, every: int) -> dict[str, Any]:
     """Worker: load a share of the records for the renderer; only their data travels back."""
     reg = scan(Path(root))
     reg.trust_schema()
-    return {rec.relpath: rec.data for rec in _share(reg, part, parts)}
+    return {rec.relpath: rec.data for rec in _share(reg, every)}
 
 
 def build_site(
@@ -658,20 +663,22 @@ def build_site(
     renders into the staging folder; nothing is swapped in unless it is clean,
     so the result is the same as validating first. That process does the
     schema check, so this one trusts the records' shape (``trust_schema``),
-    and it loads half of the records for this one before it starts.
+    and it loads a share of the records for this one before it starts.
     """
     reg = scan(root)
     if len(reg.institutions) < PARALLEL_FROM:
         return _build(reg, out, now, evaluate, site_url, git_dates, validate(reg, now=now))
     ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold threads
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-        # The worker first loads half of the records for us, then validates everything.
-        loading = pool.submit(_load_share, str(root), 1, 2)
+        # The worker first loads a share of the records for us, then validates everything.
+        loading = pool.submit(_load_share, str(root), WORKER_SHARE)
         checking = pool.submit(_validate_root, str(root), now)
         reg.trust_schema()
-        for rec in _share(reg, 0, 2):
-            rec.doc  # noqa: B018 (load our half meanwhile)
+        theirs = {rec.relpath for rec in _share(reg, WORKER_SHARE)}
         records = {rec.relpath: rec for rec in reg.records()}
+        for relpath, rec in records.items():
+            if relpath not in theirs:
+                rec.doc  # noqa: B018 (load ours meanwhile)
         for relpath, data in loading.result().items():
             if relpath in records:
                 records[relpath].adopt(data)
