@@ -114,7 +114,9 @@ def test_footer_search_and_no_external_requests(site):
     home = (site / "index.html").read_text("utf-8")
     assert "主办单位" in home and "0991-3193615" in home
     assert "fonts.googleapis" not in home and "fonts.gstatic" not in home
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    raw = (site / "search" / "search_index.json").read_text("utf-8")
+    assert "天山区" in raw and "\\u5929" not in raw  # UTF-8, not six-byte escapes
+    index = json.loads(raw)
     assert index["config"]["lang"] == ["zh"]
     tokens = {t for d in index["docs"] for t in d["text"].split("\u200b")}
     assert "天山区" in tokens  # the generated user dictionary keeps districts whole

@@ -10,6 +10,7 @@ build leaves the previous site untouched. Same registry + same date = same bytes
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import multiprocessing
 import os
@@ -522,6 +523,18 @@ def user_words(userdict: str) -> Iterator[None]:
         jieba.cut = saved
 
 
+def compact_search_index(path: Path) -> None:
+    """Rewrite the engine's search index as UTF-8 instead of ``\\uXXXX`` escapes.
+
+    Chinese text escaped takes six bytes a character instead of three: the
+    index every visitor downloads to search shrinks by about 40 %. Same data.
+    """
+    if not path.is_file():
+        return
+    data = json.loads(path.read_bytes())
+    path.write_bytes(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
 def run_mkdocs(config_file: Path, now: date) -> None:
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -603,6 +616,7 @@ def write_site(
             raise NotPublished
         with user_words(user_dictionary(data)):
             run_mkdocs(config, now)
+        compact_search_index(site / "search" / "search_index.json")
         (site / MARKER).write_text("cebase\n", "utf-8")
         if not may_publish(True):
             raise NotPublished
