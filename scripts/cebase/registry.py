@@ -152,6 +152,14 @@ class Registry:
         for rec in self.records():
             rec.check_schema = False
 
+    def check_schemas(self) -> None:
+        """Undo ``trust_schema``: records already loaded get their schema check now."""
+        for rec in self.records():
+            if not rec.check_schema:
+                rec.check_schema = True
+                if rec._doc is not None and rec._findings is not None:
+                    rec._findings.extend(schemas.validate(rec._doc, rec.kind))
+
     def cycle_data(self, cycle: str, kind: str) -> dict[str, Any] | None:
         c = self.cycles.get(cycle)
         return c.data(kind) if c is not None else None

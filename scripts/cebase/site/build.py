@@ -634,9 +634,18 @@ class NotPublished(Exception):
 PARALLEL_FROM = 200
 
 
+# In the worker: the registry its share was loaded from, reused by the validation.
+_worker_registry: dict[str, Registry] = {}
+
+
 def _validate_root(root: str, now: date) -> Result:
     """Validation in a worker process (module-level, so a spawned process can import it)."""
-    return validate(scan(Path(root)), now=now)
+    reg = _worker_registry.pop(root, None)
+    if reg is None:
+        reg = scan(Path(root))
+    else:
+        reg.check_schemas()  # the share was loaded for rendering, unchecked
+    return validate(reg, now=now)
 
 
 # The worker loads every third institution's records for the renderer: it
@@ -659,6 +668,7 @@ def _load_share(root: str, every: int) -> dict[str, Any]:
     """Worker: load a share of the records for the renderer; only their data travels back."""
     reg = scan(Path(root))
     reg.trust_schema()
+    _worker_registry[root] = reg
     return {rec.relpath: rec.data for rec in _share(reg, every)}
 
 
