@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from .findings import Finding
-from .registry import Record, Registry, scan, select
+from .registry import Record, Registry, no_gc_pauses, scan, select
 from .rules import Context, run
 
 
@@ -52,7 +52,8 @@ def validate(
     wanted = None if paths is None or any(p in ("", ".") for p in paths) else set(paths)
     findings = [f for f in reg.layout if _in(f.path, wanted, prefixes)]
     records = list(records_for(reg, paths))
-    findings += _check(reg, records, now, progress, len(records))
+    with no_gc_pauses():
+        findings += _check(reg, records, now, progress, len(records))
     return Result(sorted(set(findings)), len(records))
 
 

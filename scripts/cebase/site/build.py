@@ -33,7 +33,7 @@ from markupsafe import Markup
 from .. import escape
 from ..findings import Finding, has_errors
 from ..model import BaseStatus
-from ..registry import Record, Registry, scan
+from ..registry import Record, Registry, no_gc_pauses, scan
 from ..schemas import resolve, schema
 from ..validate import Result, validate
 from . import charts, opendata
@@ -669,7 +669,8 @@ def _load_share(root: str, every: int) -> dict[str, Any]:
     reg = scan(Path(root))
     reg.trust_schema()
     _worker_registry[root] = reg
-    return {rec.relpath: rec.data for rec in _share(reg, every)}
+    with no_gc_pauses():
+        return {rec.relpath: rec.data for rec in _share(reg, every)}
 
 
 def build_site(
@@ -700,12 +701,13 @@ def build_site(
         reg.trust_schema()
         theirs = {rec.relpath for rec in _share(reg, WORKER_SHARE)}
         records = {rec.relpath: rec for rec in reg.records()}
-        for relpath, rec in records.items():
-            if relpath not in theirs:
-                rec.doc  # noqa: B018 (load ours meanwhile)
-        for relpath, data in loading.result().items():
-            if relpath in records:
-                records[relpath].adopt(data)
+        with no_gc_pauses():
+            for relpath, rec in records.items():
+                if relpath not in theirs:
+                    rec.doc  # noqa: B018 (load ours meanwhile)
+            for relpath, data in loading.result().items():
+                if relpath in records:
+                    records[relpath].adopt(data)
         return _build(reg, out, now, evaluate, site_url, git_dates, checking)
 
 
