@@ -63,3 +63,22 @@ def test_schema_check_after_trusted_loading_finds_the_same(case: Path, tmp_path:
             assert rec.doc is None or rec.valid  # unchecked: the shape is trusted
     reg.check_schemas()
     assert validate(reg).findings == validate(scan(root)).findings
+
+
+def test_gc_pause_restores_the_collector_as_found() -> None:
+    import gc
+
+    from cebase.registry import no_gc_pauses
+
+    assert gc.isenabled()
+    with pytest.raises(KeyError), no_gc_pauses():
+        assert not gc.isenabled()
+        raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with no_gc_pauses():
+            pass
+        assert not gc.isenabled()  # a caller's own choice is kept
+    finally:
+        gc.enable()
