@@ -186,8 +186,8 @@ def test_strings_are_the_string_scalars_in_order() -> None:
         assert strings(rec, ctx) is strings(rec, ctx)  # walked once
 
 
-def test_deadline_index_agrees_with_deadline_of() -> None:
-    from cebase.rules.submission import _latest_extensions, deadline_of
+def test_deadline_of_takes_the_latest_extension_of_the_right_shape() -> None:
+    from cebase.rules.submission import deadline_of, latest_extensions
 
     ext = [
         {"uscc": "A", "kind": "application", "until": "2025-11-10"},
@@ -195,16 +195,22 @@ def test_deadline_index_agrees_with_deadline_of() -> None:
         {"uscc": "A", "kind": "application", "until": "2025-11-12"},
         {"uscc": "A", "kind": "assessment", "until": "2025-11-09"},
         {"uscc": "B", "kind": "application"},  # no until: ignored
+        {"uscc": ["C"], "kind": "application", "until": "2025-12-01"},  # wrong shape
         "not an extension",
     ]
-    cycle = {"deadlines": {"application": "2025-11-07", "assessment": "2025-11-07"}}
-    latest = _latest_extensions({**cycle, "extensions": ext})
-    assert latest is not None
+    cycle = {
+        "deadlines": {"application": "2025-11-07", "assessment": "2025-11-07"},
+        "extensions": ext,
+    }
+    assert deadline_of(cycle, "A", "application") == ("2025-11-07", "2025-11-14")
+    assert deadline_of(cycle, "A", "assessment") == ("2025-11-07", "2025-11-09")
+    assert deadline_of(cycle, "B", "application") == ("2025-11-07", None)
+    assert deadline_of(cycle, "C", "application") == ("2025-11-07", None)
+    assert deadline_of({"deadlines": {}}, "A", "application") is None
+    latest = latest_extensions(cycle)
     for uscc in ("A", "B", "C"):
         for kind in ("application", "assessment"):
-            got = deadline_of({**cycle, "extensions": ext}, uscc, kind)
-            assert got == (cycle["deadlines"][kind], latest.get((uscc, kind)))
-    assert _latest_extensions({"extensions": [{"uscc": ["A"], "until": "x"}]}) is None
+            assert deadline_of(cycle, uscc, kind, latest) == deadline_of(cycle, uscc, kind)
 
 
 def test_attachments_are_judged_by_size_and_first_bytes(demo_copy) -> None:

@@ -47,57 +47,52 @@ def check_one_kind(rec: Record, ctx: Context) -> Iterator[Finding]:
         )
 
 
-def deadline_of(cycle: dict[str, Any], uscc: str, kind: str) -> tuple[str, str | None] | None:
+def latest_extensions(cycle: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Each institution's latest extension per kind: {(uscc, kind): until}.
+
+    Read without the schema's guarantees (the gate reads the base commit's
+    cycle this way): entries of the wrong shape are skipped, as they can never
+    match an institution.
+    """
+    latest: dict[tuple[str, str], str] = {}
+    for e in cycle.get("extensions") or []:
+        if not (isinstance(e, dict) and "until" in e):
+            continue
+        uscc, kind = e.get("uscc"), e.get("kind")
+        if isinstance(uscc, str) and isinstance(kind, str):
+            until = str(e["until"])
+            if (uscc, kind) not in latest or until > latest[uscc, kind]:
+                latest[uscc, kind] = until
+    return latest
+
+
+def deadline_of(
+    cycle: dict[str, Any],
+    uscc: str,
+    kind: str,
+    latest: dict[tuple[str, str], str] | None = None,
+) -> tuple[str, str | None] | None:
     """(the cycle's deadline, this institution's latest extension or None) for a kind.
 
     Pure over a cycle's data, so the gate can ask it of the cycle on the base
-    commit, which it reads without the schema's guarantees.
+    commit. ``latest`` is ``latest_extensions(cycle)`` when the caller asks
+    about many institutions.
     """
     deadlines = cycle.get("deadlines")
     if not isinstance(deadlines, dict) or not isinstance(deadlines.get(kind), str):
         return None
-    extension = max(
-        (
-            str(e["until"])
-            for e in cycle.get("extensions") or []
-            if isinstance(e, dict)
-            and e.get("uscc") == uscc
-            and e.get("kind") == kind
-            and "until" in e
-        ),
-        default=None,
-    )
-    return deadlines[kind], extension
-
-
-def _latest_extensions(cycle: dict[str, Any]) -> dict[tuple[Any, Any], str] | None:
-    """deadline_of's extension for every (uscc, kind) at once; None if a key cannot be indexed."""
-    latest: dict[tuple[Any, Any], str] = {}
-    for e in cycle.get("extensions") or []:
-        if isinstance(e, dict) and "until" in e:
-            key, until = (e.get("uscc"), e.get("kind")), str(e["until"])
-            try:
-                if key not in latest or until > latest[key]:
-                    latest[key] = until
-            except TypeError:  # unhashable: leave the comparing to deadline_of
-                return None
-    return latest
+    if latest is None:
+        latest = latest_extensions(cycle)
+    return deadlines[kind], latest.get((uscc, kind))
 
 
 def _deadline(ctx: Context, rec: Record) -> tuple[str, str | None] | None:
     cycle = ctx.cycle(str(rec.data["cycle"]))
     if cycle is None:
         return None
-    uscc = rec.relpath.split("/")[1]
-    # deadline_of reads every extension, one per late institution of the cycle:
-    # index them once per run. The cycle's deadline is looked at first, as there.
-    got = deadline_of({"deadlines": cycle.get("deadlines")}, uscc, rec.kind)
-    if got is None:
-        return None
-    latest = per_run(ctx, ("extensions", id(cycle)), cycle, lambda: _latest_extensions(cycle))
-    if latest is None:
-        return deadline_of(cycle, uscc, rec.kind)
-    return got[0], latest.get((uscc, rec.kind))
+    # One extension per late institution: index them once per run, not per record.
+    latest = per_run(ctx, ("extensions", id(cycle)), cycle, lambda: latest_extensions(cycle))
+    return deadline_of(cycle, rec.relpath.split("/")[1], rec.kind, latest)
 
 
 @rule("deadline", "application", "assessment")
