@@ -729,10 +729,25 @@ def _build(
             return True
         return not has_errors(result().findings)
 
+    def render() -> BuildResult:
+        statuses = (evaluate or _default_evaluate())(reg, now)
+        data = collect(reg, statuses, now, git_dates=git_dates)
+        messages = []
+        if data.uncovered_years:
+            years = "、".join(str(y) for y in data.uncovered_years)
+            messages.append(f"提示：{years} 年的法定节假日安排尚未收录，公示期按周一至周五计算。")
+        try:
+            pages = write_site(data, out, now, site_url=site_url, may_publish=may_publish)
+        except NotPublished:
+            return BuildResult(False, result().findings, result().files)
+        except BuildFailed as exc:
+            return BuildResult(False, result().findings, result().files, [*messages, str(exc)])
+        return BuildResult(True, result().findings, result().files, messages, pages)
+
     if not may_publish(False):
         return BuildResult(False, result().findings, result().files)
     try:
-        return _render(reg, out, now, evaluate, site_url, git_dates, result, may_publish)
+        return render()
     except Exception:
         # A record of the wrong shape (its schema check runs in the other
         # process) can trip the status engine or a template; the validation
@@ -740,28 +755,3 @@ def _build(
         if isinstance(checked, Future) and has_errors(result().findings):
             return BuildResult(False, result().findings, result().files)
         raise
-
-
-def _render(
-    reg: Registry,
-    out: Path,
-    now: date,
-    evaluate: Evaluate | None,
-    site_url: str | None,
-    git_dates: bool,
-    result: Callable[[], Result],
-    may_publish: Callable[[bool], bool],
-) -> BuildResult:
-    statuses = (evaluate or _default_evaluate())(reg, now)
-    data = collect(reg, statuses, now, git_dates=git_dates)
-    messages = []
-    if data.uncovered_years:
-        years = "、".join(str(y) for y in data.uncovered_years)
-        messages.append(f"提示：{years} 年的法定节假日安排尚未收录，公示期按周一至周五计算。")
-    try:
-        pages = write_site(data, out, now, site_url=site_url, may_publish=may_publish)
-    except NotPublished:
-        return BuildResult(False, result().findings, result().files)
-    except BuildFailed as exc:
-        return BuildResult(False, result().findings, result().files, [*messages, str(exc)])
-    return BuildResult(True, result().findings, result().files, messages, pages)
