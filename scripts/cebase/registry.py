@@ -145,6 +145,12 @@ class Institution:
     record: Record | None = None
     submissions: dict[str, Submission] = field(default_factory=dict)
 
+    def records(self) -> Iterator[Record]:
+        if self.record is not None:
+            yield self.record
+        for sub in self.submissions.values():
+            yield from sub.records.values()
+
 
 @dataclass
 class Registry:
@@ -157,10 +163,7 @@ class Registry:
         for cycle in self.cycles.values():
             yield from cycle.records.values()
         for inst in self.institutions.values():
-            if inst.record is not None:
-                yield inst.record
-            for sub in inst.submissions.values():
-                yield from sub.records.values()
+            yield from inst.records()
 
     def trust_schema(self) -> None:
         """Load records without the schema check: ``valid`` then means "loaded".

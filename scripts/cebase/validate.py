@@ -70,14 +70,7 @@ def _check(
 
 
 def _institution_records(reg: Registry, usccs: Iterable[str]) -> list[Record]:
-    out = []
-    for uscc in usccs:
-        inst = reg.institutions[uscc]
-        if inst.record is not None:
-            out.append(inst.record)
-        for sub in inst.submissions.values():
-            out.extend(sub.records.values())
-    return out
+    return [rec for uscc in usccs for rec in reg.institutions[uscc].records()]
 
 
 def _worker(root: str, usccs: list[str], now: date | None) -> list[Finding]:

@@ -657,11 +657,7 @@ def _share(reg: Registry, every: int) -> Iterator[Record]:
     """The records of every ``every``-th institution (in USCC order)."""
     for i, uscc in enumerate(sorted(reg.institutions)):
         if i % every == every - 1:
-            inst = reg.institutions[uscc]
-            if inst.record is not None:
-                yield inst.record
-            for sub in inst.submissions.values():
-                yield from sub.records.values()
+            yield from reg.institutions[uscc].records()
 
 
 def _load_share(root: str, every: int) -> dict[str, Any]:
