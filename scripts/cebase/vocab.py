@@ -81,6 +81,11 @@ KIND_NAMES: Mapping[str, str] = {
 SUBMISSION_KINDS = (Kind.APPLICATION, Kind.ASSESSMENT)
 
 
+# A cycle file whose content the bureau has not confirmed yet carries this mark
+# (``status:`` at its top); ``validate`` warns while it remains.
+PENDING_CONFIRMATION = "待市人社局确认"
+
+
 def kind_name(kind: str) -> str:
     return KIND_NAMES.get(kind, "材料")
 
