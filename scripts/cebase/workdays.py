@@ -12,6 +12,7 @@ working day; otherwise day 1 is the first working day after it. A 5-working-day
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -23,10 +24,14 @@ MAX_SPAN_DAYS = 3660  # ten years: far beyond any 公示 or rectification period
 class WorkCalendar:
     """Working-day arithmetic that records which years it had to guess."""
 
-    def __init__(self) -> None:
+    def __init__(self, declared: Mapping[date, bool] | None = None) -> None:
+        # days a cycle declares (True: working day, False: holiday) win over the package
+        self.declared: Mapping[date, bool] = declared or {}
         self.uncovered_years: set[int] = set()
 
     def is_working_day(self, day: date) -> bool:
+        if day in self.declared:
+            return self.declared[day]
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
