@@ -14,6 +14,7 @@ from dataclasses import dataclass
 class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # nothing to fix (e.g. checks waiting for the bureau's key)
 
 
 @dataclass(frozen=True, slots=True, order=True)

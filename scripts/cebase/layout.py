@@ -41,6 +41,11 @@ KEEP_FILE = ".gitkeep"
 KEEP_FILE_MAX_BYTES = 1024
 # Plain documentation the bureau keeps beside the folders (never a record).
 README_FILES = frozenset({"README.md"})
+# The bureau's age recipients (public keys), one a line: its presence seals
+# personal fields (``seal.py``). Under cycles/, which the bureau alone changes.
+RECIPIENTS_FILE = "recipients.txt"
+# A sealed attachment: the original name plus this suffix (name.pdf.age).
+SEALED_SUFFIX = ".age"
 
 CYCLE_ID = re.compile(r"\d{4}")
 USCC_FOLDER = re.compile(USCC_RE.pattern)
@@ -89,6 +94,7 @@ BAD_NAME_CHARS = re.compile(
 SELF_REPORT_PLACE = "self-report"
 ATTACHMENT_PLACE = "attachment"
 KEEP_PLACE = "keep"
+RECIPIENTS_PLACE = "recipients"
 README_PLACE = "readme"
 CYCLE_FOLDER = "cycle-folder"
 INSTITUTION_FOLDER = "institution-folder"
@@ -137,8 +143,8 @@ _NO_PLACE = {
     "institution": "单位文件夹中只能有 institution.yaml 和以年份命名的周期文件夹（如 2026/）。",
     "submission": "周期文件夹中只能有 application.yaml、assessment.yaml、review.yaml、"
     "self-report.md 和 attachments/。",
-    "attachments": "attachments/ 中只能直接放 PDF、PNG 或 JPEG 文件（.pdf .png .jpg .jpeg），"
-    "不能再有子文件夹。",
+    "attachments": "attachments/ 中只能直接放 PDF、PNG 或 JPEG 文件（.pdf .png .jpg .jpeg，"
+    "加密后为 .pdf.age 等），不能再有子文件夹。",
 }
 
 
@@ -182,6 +188,8 @@ def _cycle_place(rel: str, parts: list[str]) -> Place:
         return Place(rel, CYCLES)
     if n == 2 and parts[1] in README_FILES:
         return Place(rel, README_PLACE)
+    if n == 2 and parts[1] == RECIPIENTS_FILE:
+        return Place(rel, RECIPIENTS_PLACE)
     if not CYCLE_ID.fullmatch(parts[1]):
         return _none(rel, _NO_PLACE["cycles"])
     if n == 2:
@@ -204,7 +212,7 @@ def _submission_place(rel: str, rest: list[str], uscc: str, cycle: str) -> Place
     if name == ATTACHMENTS and len(rest) == 2:
         if rest[1] == KEEP_FILE:
             return Place(rel, KEEP_PLACE, uscc, cycle)
-        if extension(rest[1]) in ATTACHMENT_TYPES:
+        if extension(rest[1].removesuffix(SEALED_SUFFIX)) in ATTACHMENT_TYPES:
             return Place(rel, ATTACHMENT_PLACE, uscc, cycle)
     bucket = "attachments" if name == ATTACHMENTS else "submission"
     return _none(rel, _NO_PLACE[bucket], uscc, cycle)

@@ -19,7 +19,9 @@ from typing import Any
 from . import schemas
 from .findings import Finding
 from .idcodes import find_citizen_ids, redact_ids
+from .layout import RECIPIENTS_FILE
 from .loader import Document, load_yaml_file
+from .seal import Keyring, read_policy
 
 CYCLE_FILES = {
     "cycle.yaml": "cycle",
@@ -48,11 +50,14 @@ class Record:
     _doc: Document | None = field(default=None, repr=False)
     _findings: list[Finding] | None = field(default=None, repr=False)
     check_schema: bool = field(default=True, repr=False)
+    keys: Keyring | None = field(default=None, repr=False)  # opens or holds sealed values
 
     def _load(self) -> None:
         result = load_yaml_file(self.file, self.relpath, self.kind)
         self._doc = result.document
         self._findings = list(result.findings)
+        if self._doc is not None and self.keys is not None:
+            self.keys.open(self._doc, self.kind)
         if self._doc is not None and self.check_schema:
             self._findings.extend(schemas.validate(self._doc, self.kind))
 
@@ -175,6 +180,11 @@ class Registry:
         for rec in self.records():
             rec.check_schema = False
 
+    def unlock(self, keys: Keyring) -> None:
+        """Load records with ``keys``: sealed values opened by its identities, or held."""
+        for rec in self.records():
+            rec.keys = keys
+
     def check_schemas(self) -> None:
         """Undo ``trust_schema``: records already loaded get their schema check now."""
         for rec in self.records():
@@ -279,6 +289,8 @@ def scan(root: Path) -> Registry:
     cycles_dir = root / "cycles"
     if cycles_dir.is_dir():
         for cdir, is_dir in _entries(root, cycles_dir, reg.layout):
+            if cdir.name == RECIPIENTS_FILE and not is_dir:
+                continue  # the sealing policy (seal.py), read on its own
             if not is_dir or not CYCLE_ID.fullmatch(cdir.name):
                 reg.layout.append(
                     _layout(root, cdir, "cycles/ 下只能有以四位年份命名的周期文件夹（如 2026）。")
@@ -329,6 +341,7 @@ def scan(root: Path) -> Registry:
                         "单位文件夹缺少 institution.yaml（单位基本信息）。请用 `cebase new` 生成后填写。",
                     )
                 )
+    reg.unlock(Keyring(read_policy(root)))
     return reg
 
 

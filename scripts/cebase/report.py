@@ -12,13 +12,15 @@ from itertools import groupby
 from . import escape
 from .findings import Finding, Severity
 
-SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+# GitHub's workflow commands call an info line a notice.
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def summary(findings: Sequence[Finding], files: int) -> str:
     errors = sum(f.severity is Severity.ERROR for f in findings)
-    warnings = len(findings) - errors
-    if not findings:
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    if errors + warnings == 0:
         return f"已检查 {files} 个文件，全部通过。"
     return f"已检查 {files} 个文件：{errors} 个错误，{warnings} 个警告。"
 
@@ -36,7 +38,9 @@ def github(findings: Sequence[Finding], files: int) -> str:
         if f.line:
             props += [f"line={f.line}", f"col={f.col or 1}"]
         props.append(f"title={escape.workflow_property(f.rule)}")
-        out.append(f"::{f.severity} {','.join(props)}::{escape.workflow_data(f.message)}")
+        out.append(
+            f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{escape.workflow_data(f.message)}"
+        )
     out.append(summary(findings, files))
     return "\n".join(out) + "\n"
 
@@ -46,7 +50,7 @@ def as_json(findings: Sequence[Finding], files: int) -> str:
     body = {
         "files": files,
         "errors": errors,
-        "warnings": len(findings) - errors,
+        "warnings": sum(f.severity is Severity.WARNING for f in findings),
         "findings": [f.as_dict() for f in findings],
     }
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
+from ..armour import SealedValue
 from ..findings import Finding, Severity, field_path
 from ..registry import Record, Registry, Submission
 
@@ -158,18 +159,21 @@ def run(rec: Record, ctx: Context) -> list[Finding]:
     if rec.doc is None:
         return out
     valid = rec.valid
+    waiting = []  # rules that needed a sealed value no key at hand opens
     for r in RULES.values():
         if rec.kind not in r.kinds:
             continue
-        if valid or r.on_invalid:
-            out.extend(r.fn(rec, ctx))
-            continue
-        # The schema already reported the record's shape; still tell the institution
-        # everything else we can, and skip a rule the broken shape leaves nothing to check.
         try:
             out.extend(list(r.fn(rec, ctx)))
+        except SealedValue:
+            waiting.append(r.id)
         except (KeyError, TypeError, AttributeError, ValueError, ArithmeticError):
-            continue
+            if valid or r.on_invalid:
+                raise
+            # The schema already reported the record's shape; still tell the institution
+            # everything else we can, and skip a rule the broken shape leaves nothing to check.
+    if waiting and rec.keys is not None:
+        out.append(rec.keys.waiting(rec.doc, waiting))
     return out
 
 
@@ -183,5 +187,6 @@ from . import (  # noqa: E402
     numbers,  # noqa: F401
     privacy,  # noqa: F401
     review,  # noqa: F401
+    sealed,  # noqa: F401
     submission,  # noqa: F401
 )

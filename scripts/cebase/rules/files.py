@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..findings import Finding, Severity
+from ..layout import SEALED_SUFFIX
 from ..loader import check_text
 from ..registry import Record, Submission
 from . import Context, at, leaf_path, rule, strings
@@ -111,6 +112,8 @@ def _check_attachment(
 ) -> Iterator[Finding]:
     name = ref.removeprefix("attachments/")
     file: Path | None = sub.attachments.get(name)
+    if file is None and name + SEALED_SUFFIX in sub.attachments:
+        return  # sealed (name.pdf.age): rules/sealed.py checks it
     if file is None:
         yield at(
             rec,
@@ -173,6 +176,7 @@ def check_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
             if r.kind != "review" and r.doc is not None
             for _, ref in _attachment_refs(r, ctx)
         }
+        referenced |= {name + SEALED_SUFFIX for name in referenced}
         for name in sorted(set(sub.attachments) - referenced):
             yield Finding(
                 f"{sub.folder}/attachments/{name}",

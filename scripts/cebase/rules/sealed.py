@@ -1,0 +1,150 @@
+"""Sealed personal fields: sealed where the policy says, to the listed recipients only.
+
+What the keyring found while loading (``seal.Facts``) becomes findings here. No
+message repeats a value of a sealed field: a plaintext one is a disclosure
+already, and the finding must not spread it further.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..armour import SealedValue
+from ..findings import Finding, Severity, field_path
+from ..idcodes import find_citizen_ids
+from ..layout import SEALED_SUFFIX
+from ..registry import Record
+from ..seal import RECIPIENTS_PATH, Facts, Policy, describe, header_stanzas, read_policy
+from . import Context, at, per_run, rule
+from .privacy import ID_MESSAGE
+
+PERSONAL = ("institution", "application", "assessment")
+HOW_TO_SEAL = "请用网站上的表单填写（提交前自动加密），或在本机运行 `cebase seal {path}` 后再提交。"
+AGE_HEAD_BYTES = 4096  # an age header with a few recipients is a few hundred bytes
+
+
+def _facts(rec: Record) -> Facts:
+    return rec.keys.of(rec.relpath) if rec.keys is not None else Facts()
+
+
+def policy(ctx: Context) -> Policy:
+    reg = ctx.registry
+    return per_run(ctx, "seal-policy", reg, lambda: read_policy(reg.root))
+
+
+@rule(
+    "sealed-plaintext",
+    *PERSONAL,
+    on_invalid=True,
+    emits=("sealed-recipients", "sealed-broken", "sealed-closed"),
+)
+def check_sealed_fields(rec: Record, ctx: Context) -> Iterator[Finding]:
+    """Sealed fields hold age messages to exactly the listed recipients, never plaintext."""
+    facts, pol = _facts(rec), policy(ctx)
+    for path in facts.plain:
+        yield at(
+            rec,
+            path,
+            "sealed-plaintext",
+            f"字段“{field_path(path)}”是个人或敏感信息，本登记册要求加密后提交，这里却是未加密的明文"
+            "（为保护个人信息，此处不复述其内容）。" + HOW_TO_SEAL.format(path=rec.relpath),
+        )
+    for path, found in facts.foreign:
+        listed = (
+            f"{RECIPIENTS_PATH} 列出的是 {describe(pol.expected())}"
+            if pol.sealed
+            else f"登记册没有配置加密（没有 {RECIPIENTS_PATH}），此字段应填写明文"
+        )
+        yield at(
+            rec,
+            path,
+            "sealed-recipients",
+            f"字段“{field_path(path)}”的加密值加密给了 {describe(found)} 接收方，"
+            f"与登记册不一致：{listed}。只能加密给市人社局列出的接收方，请重新填写并加密此字段。",
+        )
+    for path in facts.broken:
+        yield at(
+            rec,
+            path,
+            "sealed-broken",
+            f"字段“{field_path(path)}”看起来是加密值，但内容已损坏，无法解读（可能在复制粘贴时被改动）。"
+            "请重新填写并加密此字段。",
+        )
+    for path in facts.closed:
+        yield at(
+            rec,
+            path,
+            "sealed-closed",
+            f"字段“{field_path(path)}”无法用您提供的密钥解密：它没有加密给您的密钥。"
+            "若您刚被列入接收方，请能解密的审核人运行 `cebase reseal` 重新加密。",
+            severity=Severity.WARNING,
+        )
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def _value(data: object, path: tuple[str | int, ...]) -> object:
+    for part in path:
+        data = data[part]  # type: ignore[index]
+    return data
+
+
+@rule("sealed-personal-id", *PERSONAL, emits=("personal-id",))
+def check_sealed_ids(rec: Record, ctx: Context) -> Iterator[Finding]:
+    """No citizen ID number inside a sealed value either (read where the key is)."""
+    facts = _facts(rec)
+    if facts.held:  # the ID check reads the plaintext: it waits for the bureau's key
+        raise SealedValue("held")
+    for path in facts.opened:
+        if any(find_citizen_ids(text) for text in _texts(_value(rec.data, path))):
+            yield at(rec, path, "personal-id", f"加密字段“{field_path(path)}”{ID_MESSAGE}")
+
+
+def _attachment_problem(pol: Policy, name: str, file: Path) -> str:
+    if not name.endswith(SEALED_SUFFIX):
+        return (
+            "本登记册要求附件加密后提交，这是未加密的文件。请在本机运行 "
+            f"`cebase seal` 加密此文件（得到 {name}{SEALED_SUFFIX}），删除原文件后再提交。"
+        )
+    with open(file, "rb") as fh:
+        head = fh.read(AGE_HEAD_BYTES)
+    found = header_stanzas(head)
+    if found is None:
+        return "这不是有效的 age 加密文件。请用 `cebase seal` 重新加密原文件。"
+    if found != pol.expected():
+        return (
+            f"此文件加密给了 {describe(found)} 接收方，与 {RECIPIENTS_PATH} 列出的 "
+            f"{describe(pol.expected())} 不一致。请用 `cebase seal` 重新加密原文件。"
+        )
+    return ""
+
+
+@rule("sealed-attachment", "application", "assessment")
+def check_sealed_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
+    """Where the policy seals, attachments are age files to exactly the listed recipients."""
+    sub, pol = ctx.submission_of(rec), policy(ctx)
+    if sub is None or not pol.sealed:
+        return
+    if not (rec.kind == "application" or "application" not in sub.records):
+        return  # once per submission
+    for name, file in sorted(sub.attachments.items()):
+        problem = _attachment_problem(pol, name, file)
+        if problem:
+            yield Finding(f"{sub.folder}/attachments/{name}", 0, 0, "sealed-attachment", problem)
+
+
+@rule("sealed-recipients-file", "cycle")
+def check_recipients_file(rec: Record, ctx: Context) -> Iterator[Finding]:
+    """Every line of cycles/recipients.txt is an age recipient (or a comment)."""
+    for line, message in policy(ctx).problems:
+        yield Finding(RECIPIENTS_PATH, line, 1, "sealed-recipients-file", message)
