@@ -210,8 +210,12 @@ def header_stanzas(raw: bytes) -> Counter[str] | None:
     lines = header.split(b"\n")
     if not sep or lines[0] != AGE_HEADER:
         return None
-    types = (line[3:].split(b" ", 1)[0].decode("ascii", "replace") for line in lines[1:])
-    return Counter(t for t in types if t and not t.endswith("-grease"))
+    types = (
+        line[3:].split(b" ", 1)[0].decode("ascii", "replace")
+        for line in lines[1:]
+        if line.startswith(b"-> ")
+    )
+    return Counter(t for t in types if not t.endswith("-grease"))
 
 
 def dearmour(armour: str) -> bytes | None:
@@ -307,7 +311,7 @@ class Keyring:
             col,
             "sealed-waiting",
             f"本文件有 {len(unread)} 个加密字段（{names}），只有持有密钥的市人社局审核人才能读取。"
-            f"以下检查需要读取这些字段，留待市人社局用密钥核对：{'、'.join(rule_ids)}。"
+            f"这些字段的格式和内容检查（包括 {'、'.join(rule_ids)}）留待市人社局用密钥核对，"
             "申报单位无需处理。",
             Severity.INFO,
         )

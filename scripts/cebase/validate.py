@@ -12,6 +12,7 @@ from pathlib import Path
 from .findings import Finding
 from .registry import Record, Registry, no_gc_pauses, scan, select
 from .rules import Context, run
+from .seal import Keyring
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def validate_root(
     now: date | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    keys: Keyring | None = None,
 ) -> Result:
     """``validate`` of the registry at ``root``; a large one is shared with a second process.
 
@@ -98,7 +100,9 @@ def validate_root(
     the same sorted list a single process gives.
     """
     reg = scan(root)
-    if jobs < 2 or paths is not None or len(reg.institutions) < PARALLEL_FROM:
+    if keys is not None:  # a reviewer's key opens sealed values; it stays in this process
+        reg.unlock(keys)
+    if jobs < 2 or paths is not None or keys is not None or len(reg.institutions) < PARALLEL_FROM:
         return validate(reg, paths, now=now, progress=progress)
     usccs = sorted(reg.institutions)
     mine, theirs = usccs[: len(usccs) // 2], usccs[len(usccs) // 2 :]

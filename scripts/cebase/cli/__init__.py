@@ -26,6 +26,9 @@ COMMANDS = {
     "check-pr": ("check_pr", "拉取请求检查：修改范围、维护账号、截止日期和涉及的记录"),
     "build": ("build", "校验后生成公开网站（原子替换输出文件夹）"),
     "serve": ("serve", "生成网站并在本机 127.0.0.1 上预览"),
+    "seal": ("seal", "把记录中的个人信息字段或附件加密给市人社局（cycles/recipients.txt）"),
+    "open": ("open", "用审核人的密钥打开加密的记录或附件（只输出到本机）"),
+    "reseal": ("reseal", "接收方变更后，用审核人的密钥把全部加密内容重新加密"),
 }
 # Command modules import heavy dependencies (MkDocs, Git) inside ``run`` only,
 # so that ``cebase validate`` starts fast.

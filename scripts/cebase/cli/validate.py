@@ -11,6 +11,7 @@ from ..findings import has_errors
 from ..report import REPORTERS
 from ..validate import validate_root
 from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, relative_to_root
+from .seal import add_identity, keyring
 
 
 def parents() -> list[argparse.ArgumentParser]:
@@ -26,6 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=min(2, os.cpu_count() or 1),
         help="大型登记册（500 个单位以上）使用的进程数，默认 2（单核机器为 1）",
     )
+    add_identity(p, required=False)
 
 
 def progress_printer() -> Callable[[int, int], None] | None:
@@ -47,7 +49,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs 至少为 1。")
     paths = [relative_to_root(args.root, p) for p in args.paths] or None
     result = validate_root(
-        args.root, paths, now=args.now, progress=progress_printer(), jobs=args.jobs
+        args.root,
+        paths,
+        now=args.now,
+        progress=progress_printer(),
+        jobs=args.jobs,
+        keys=keyring(args),
     )
     sys.stdout.write(REPORTERS[args.format](result.findings, result.files))
     return EXIT_FINDINGS if has_errors(result.findings) else EXIT_OK
