@@ -1,0 +1,402 @@
+"""Sealed personal fields: policy, marks, seal/open, the rules and the commands.
+
+The sealed registry is the demo with ``fixtures/seal/overlay/`` laid over it:
+the bureau's recipients file (the TEST key's public half) and two institutions
+whose personal fields and attachments were sealed with ``cebase seal``. The
+identities in ``fixtures/seal/`` are test-only (仅供测试，切勿用于真实数据).
+Negative cases under ``fixtures/seal/negative/`` are laid over that, and list
+their findings in ``expected.txt``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment
+
+from cebase import layout, seal, sealtext
+from cebase.armour import SHOWN, Sealed, SealedValue, is_armoured
+from cebase.findings import Finding, Severity
+from cebase.loader import load_yaml_text
+from cebase.privacy import public_view
+from cebase.registry import scan
+from cebase.report import REPORTERS
+from cebase.schemas import KINDS, resolve, schema
+from cebase.validate import validate
+
+from .conftest import DEMO_DATE, EXAMPLES, FIXTURES
+
+SEAL = FIXTURES / "seal"
+KEY = SEAL / "test-identity.TEST-ONLY.txt"
+KEY2 = SEAL / "test-identity-2.TEST-ONLY.txt"
+APPLICANT, ASSESSED = "91650106DEM0E0053R", "91650105DEM0P0141F"
+SEALED_PATHS = [f"submissions/{APPLICANT}", f"submissions/{ASSESSED}"]
+NEGATIVE = sorted(p for p in (SEAL / "negative").iterdir() if p.is_dir())
+
+
+def sealed_demo(tmp_path: Path, case: Path | None = None) -> Path:
+    """The demo registry with two institutions sealed to the test key (and a case laid over)."""
+    root = tmp_path / "registry"
+    shutil.copytree(EXAMPLES, root)
+    for inst in (SEAL / "overlay" / "submissions").iterdir():
+        shutil.rmtree(root / "submissions" / inst.name)
+    shutil.copytree(SEAL / "overlay", root, dirs_exist_ok=True)
+    if case is not None:
+        shutil.copytree(case / "submissions", root / "submissions", dirs_exist_ok=True)
+    return root
+
+
+def keyring(root: Path, *keys: Path) -> seal.Keyring:
+    ids = [i for k in keys for i in seal.read_identities(k)]
+    return seal.Keyring(seal.read_policy(root), tuple(ids))
+
+
+def findings(root: Path, *keys: Path) -> list[Finding]:
+    reg = scan(root)
+    if keys:
+        reg.unlock(keyring(root, *keys))
+    return validate(reg, SEALED_PATHS, now=date.fromisoformat(DEMO_DATE)).findings
+
+
+def public_key(identity_file: Path) -> str:
+    return str(seal.read_identities(identity_file)[0].to_public())
+
+
+# --- the schemas' marks ---------------------------------------------------------------
+
+
+def _marked(node: object, where: str, out: list[tuple[str, dict]]) -> None:
+    if isinstance(node, dict):
+        if "x-sealed" in node:
+            out.append((where, node))
+        for key, child in node.items():
+            _marked(child, f"{where}/{key}", out)
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            _marked(child, f"{where}/{i}", out)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_sealed_field_is_public(kind: str) -> None:
+    """Sealed data never reaches the site: the site reads x-public fields only."""
+    marked: list[tuple[str, dict]] = []
+    _marked(schema(kind), kind, marked)
+    for where, node in marked:
+        assert node["x-sealed"] is True, where
+        assert resolve(node).get("x-public") is not True, where
+        assert '"x-public": true' not in json.dumps(node), f"{where} holds public fields"
+        # a sealed node is a property (a mapping's value), which sealing in place relies on
+        assert where.split("/")[-2] == "properties", where
+
+
+def test_sealed_fields_are_the_personal_ones() -> None:
+    shapes = {
+        kind: seal.sealed_shapes(kind) for kind in ("institution", "application", "assessment")
+    }
+    assert shapes == {
+        "institution": (
+            ("legal_representative",),
+            ("contact", "person"),
+            ("contact", "mobile"),
+        ),
+        "application": (
+            ("conditions", "faculty", "roster"),
+            ("conditions", "management", "staff"),
+            ("conditions", "facilities", "annual_funding_yuan"),
+            ("pledge", "signatory"),
+        ),
+        "assessment": (
+            ("finance", "income"),
+            ("finance", "income_total"),
+            ("finance", "expenditure"),
+            ("finance", "expenditure_total"),
+        ),
+    }
+    assert seal.sealed_shapes("review") == ()
+    assert "maintainers" not in {s[0] for s in shapes["institution"]}  # the gate reads them
+
+
+# --- policy and keys ------------------------------------------------------------------
+
+
+def test_recipients_file_lines() -> None:
+    good = public_key(KEY)
+    text = f"# 审核人甲\n\n{good}\nage1notakey\n{good}\n"
+    pol = seal.parse_recipients(text)
+    assert pol.recipients == (good,)
+    assert pol.sealed and pol.expected() == Counter({"X25519": 1})
+    assert [line for line, _ in pol.problems] == [4, 5]
+
+
+def test_no_recipients_file_means_plain(tmp_path: Path) -> None:
+    assert not seal.read_policy(tmp_path).sealed
+
+
+def test_identity_file_is_read_and_a_bad_one_explained(tmp_path: Path) -> None:
+    assert len(seal.read_identities(KEY)) == 1
+    bad = tmp_path / "key.txt"
+    bad.write_text("# 注释\nnot a key\n", "utf-8")
+    with pytest.raises(ValueError, match="AGE-SECRET-KEY-1"):
+        seal.read_identities(bad)
+
+
+def test_test_identities_are_marked_test_only() -> None:
+    for key in (KEY, KEY2):
+        assert "TEST-ONLY" in key.name
+        assert "仅供测试，切勿用于真实数据" in key.read_text("utf-8")
+
+
+# --- sealing and opening values ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["吴某某（示例）", "13999004148", 600000.5, 0, [{"name": "杨某某", "kind": "专职"}], True],
+)
+def test_value_round_trip(value: object) -> None:
+    ids = seal.read_identities(KEY)
+    armour = seal.seal_value(value, [i.to_public() for i in ids])
+    assert is_armoured(armour)
+    assert seal.stanzas(armour) == Counter({"X25519": 1})  # grease stanzas left out
+    assert seal.open_value(armour, ids) == value
+
+
+def test_stanzas_count_every_recipient() -> None:
+    both = [seal.read_identities(k)[0].to_public() for k in (KEY, KEY2)]
+    assert seal.stanzas(seal.seal_value("x", both)) == Counter({"X25519": 2})
+    assert (
+        seal.stanzas("-----BEGIN AGE ENCRYPTED FILE-----\n@@@\n-----END AGE ENCRYPTED FILE-----")
+        is None
+    )
+
+
+def test_sealed_stand_in_refuses_to_be_read() -> None:
+    held = Sealed("armour")
+    for use in (str, len, iter, float, lambda v: v["a"], lambda v: v + 1, lambda v: v.get("a")):
+        with pytest.raises(SealedValue):
+            use(held)
+    assert held != Sealed("armour") and bool(held)
+    assert Environment(autoescape=True).from_string("{{ v }}").render(v=held) == SHOWN
+
+
+# --- sealing a record's text in place ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "kind"),
+    [
+        (f"submissions/{APPLICANT}/institution.yaml", "institution"),
+        (f"submissions/{APPLICANT}/2026/application.yaml", "application"),
+        (f"submissions/{ASSESSED}/2026/assessment.yaml", "assessment"),
+    ],
+)
+def test_seal_then_open_gives_back_the_record(rel: str, kind: str) -> None:
+    ids = seal.read_identities(KEY)
+    text = (EXAMPLES / rel).read_text("utf-8")
+    sealed, count = sealtext.seal_text(rel, text, kind, [i.to_public() for i in ids])
+    assert count == len(seal.sealed_shapes(kind))
+    before, after = text.splitlines(), sealed.splitlines()
+    assert before[:2] == after[:2]  # the header comments stay
+    opened, _ = sealtext.open_text(rel, sealed, kind, ids)
+    assert load_yaml_text(rel, opened).document.data == load_yaml_text(rel, text).document.data
+    if kind == "institution":
+        assert opened == text  # scalars come back as written
+
+
+def test_comments_beside_a_sealed_value_stay() -> None:
+    ids = seal.read_identities(KEY)
+    rel = f"submissions/{APPLICANT}/institution.yaml"
+    text = (EXAMPLES / rel).read_text("utf-8").replace("  mobile:", "  mobile:  # 经办人手机\n   ")
+    sealed, _ = sealtext.seal_text(rel, text, "institution", [i.to_public() for i in ids])
+    assert "  mobile: |  # 经办人手机\n" in sealed
+    opened, _ = sealtext.open_text(rel, sealed, "institution", ids)
+    assert '  mobile: "13999004148"  # 经办人手机\n' in opened
+
+
+# --- the rules on a sealed registry ------------------------------------------------------------
+
+
+def test_sealed_registry_validates_without_a_key(tmp_path: Path) -> None:
+    found = findings(sealed_demo(tmp_path))
+    assert [f for f in found if f.severity is not Severity.INFO] == []
+    waiting = {f.path: f for f in found}
+    assert set(waiting) == {
+        f"submissions/{APPLICANT}/institution.yaml",
+        f"submissions/{APPLICANT}/2026/application.yaml",
+        f"submissions/{ASSESSED}/institution.yaml",
+        f"submissions/{ASSESSED}/2026/assessment.yaml",
+    }
+    assert all(f.rule == "sealed-waiting" for f in found)
+    assert "finance-totals" in waiting[f"submissions/{ASSESSED}/2026/assessment.yaml"].message
+    assert "sealed-personal-id" in waiting[f"submissions/{APPLICANT}/institution.yaml"].message
+
+
+def test_sealed_registry_with_the_key_runs_every_check(tmp_path: Path) -> None:
+    assert findings(sealed_demo(tmp_path), KEY) == []
+
+
+def test_finance_rule_reads_opened_values(tmp_path: Path) -> None:
+    root = sealed_demo(tmp_path)
+    rel = f"submissions/{ASSESSED}/2026/assessment.yaml"
+    ids = seal.read_identities(KEY)
+    text, _ = sealtext.open_text(rel, (root / rel).read_text("utf-8"), "assessment", ids)
+    text = text.replace("income_total: 57600.0", "income_total: 57601.0")
+    text, _ = sealtext.seal_text(rel, text, "assessment", [i.to_public() for i in ids])
+    (root / rel).write_text(text, "utf-8")
+    assert [f.rule for f in findings(root) if f.path == rel] == ["sealed-waiting"]
+    assert [f.rule for f in findings(root, KEY)] == ["finance-totals"]
+
+
+def test_a_key_not_among_the_recipients_is_told(tmp_path: Path) -> None:
+    found = findings(sealed_demo(tmp_path), KEY2)
+    assert {f.rule for f in found} == {"sealed-closed", "sealed-waiting"}
+    assert all(f.severity is not Severity.ERROR for f in found)
+
+
+def test_citizen_id_inside_a_sealed_value_is_found_with_the_key(tmp_path: Path) -> None:
+    root = sealed_demo(tmp_path)
+    rel = f"submissions/{APPLICANT}/2026/application.yaml"
+    ids = seal.read_identities(KEY)
+    text, _ = sealtext.open_text(rel, (root / rel).read_text("utf-8"), "application", ids)
+    text = text.replace("field: 化工安全", "field: 化工安全 650102198001011234")
+    text, _ = sealtext.seal_text(rel, text, "application", [i.to_public() for i in ids])
+    (root / rel).write_text(text, "utf-8")
+    hits = [f for f in findings(root, KEY) if f.rule == "personal-id"]
+    assert [(f.path, f.field) for f in hits] == [(rel, "conditions.faculty.roster")]
+    assert "650102198001011234" not in hits[0].message
+
+
+@pytest.mark.parametrize("case", NEGATIVE, ids=lambda p: p.name)
+def test_negative(case: Path, tmp_path: Path) -> None:
+    found = [f for f in findings(sealed_demo(tmp_path, case)) if f.severity is not Severity.INFO]
+    got = [f"{f.path}:{f.line}:{f.col}: {f.rule}" for f in found]
+    expected = (case / "expected.txt").read_text("utf-8").split("\n")
+    assert got == [line for line in expected if line]
+
+
+def test_plaintext_finding_never_repeats_the_value(tmp_path: Path) -> None:
+    found = findings(sealed_demo(tmp_path, SEAL / "negative" / "plaintext-roster"))
+    plain = [f for f in found if f.rule == "sealed-plaintext"]
+    assert len(plain) == 1 and plain[0].field == "conditions.faculty.roster"
+    for name in ("杨某某", "赵某某", "高级工程师", "化工安全"):
+        assert name not in plain[0].message
+    assert "cebase seal" in plain[0].message
+
+
+def test_sealed_values_where_the_policy_is_plain(tmp_path: Path) -> None:
+    root = sealed_demo(tmp_path)
+    (root / "cycles" / "recipients.txt").unlink()
+    rules = Counter(f.rule for f in findings(root))
+    assert rules["sealed-recipients"] == 14  # every sealed field of both institutions
+    assert rules["sealed-waiting"] == 4
+
+
+def test_bad_recipients_line_is_a_finding_on_the_file(tmp_path: Path) -> None:
+    root = sealed_demo(tmp_path)
+    with (root / "cycles" / "recipients.txt").open("a", encoding="utf-8") as fh:
+        fh.write("age1broken\n")
+    reg = scan(root)
+    found = [f for f in validate(reg).findings if f.rule == "sealed-recipients-file"]
+    assert [(f.path, f.line) for f in found] == [("cycles/recipients.txt", 4)]
+
+
+# --- layout, privacy, reports ------------------------------------------------------------------
+
+
+def test_layout_places_sealed_files() -> None:
+    assert layout.place("cycles/recipients.txt").what == layout.RECIPIENTS_PLACE
+    ok = layout.place(f"submissions/{APPLICANT}/2026/attachments/written-report.pdf.age")
+    assert ok.what == layout.ATTACHMENT_PLACE
+    assert not layout.place(f"submissions/{APPLICANT}/2026/attachments/report.age").ok
+    assert not layout.place("cycles/2026/recipients.txt").ok
+
+
+@pytest.mark.parametrize("kind", ["institution", "application", "assessment"])
+def test_public_view_is_the_same_with_or_without_the_key(kind: str, tmp_path: Path) -> None:
+    root = sealed_demo(tmp_path)
+    held, opened = scan(root), scan(root)
+    opened.unlock(keyring(root, KEY))
+    pairs = [
+        (a, b)
+        for a, b in zip(held.records(), opened.records(), strict=True)
+        if a.kind == kind and a.relpath.startswith(tuple(SEALED_PATHS))
+    ]
+    assert pairs
+    for a, b in pairs:
+        assert any(
+            isinstance(v, Sealed)
+            for _, parent, k in seal.sealed_places(kind, a.data)
+            for v in [parent[k]]
+        )
+        assert public_view(kind, a.data) == public_view(kind, b.data)
+        assert "Sealed" not in repr(public_view(kind, a.data))
+
+
+def test_info_findings_are_notices_and_do_not_count(tmp_path: Path) -> None:
+    found = findings(sealed_demo(tmp_path))
+    assert "::notice " in REPORTERS["github"](found, 4)
+    assert REPORTERS["text"](found, 4).endswith("已检查 4 个文件，全部通过。\n")
+    assert json.loads(REPORTERS["json"](found, 4))["warnings"] == 0
+
+
+# --- the commands -----------------------------------------------------------------------
+
+
+def test_seal_open_reseal_commands(tmp_path: Path, run_cli) -> None:
+    root = sealed_demo(tmp_path)
+    rel = "submissions/91650109DEM0D004XW/institution.yaml"  # a demo institution still plain
+    plain = (root / rel).read_text("utf-8")
+    code, out, _ = run_cli("seal", "--root", str(root), str(root / rel))
+    assert code == 0 and "已加密 3 个字段" in out
+    mobile = load_yaml_text(rel, plain).document.data["contact"]["mobile"]
+    assert mobile not in (root / rel).read_text("utf-8")
+    code, out, _ = run_cli("open", "--root", str(root), str(root / rel), "--identity", str(KEY))
+    assert code == 0 and out == plain
+    # a second reviewer joins: CI sees the recipients differ until a reviewer reseals
+    with (root / "cycles" / "recipients.txt").open("a", encoding="utf-8") as fh:
+        fh.write(public_key(KEY2) + "\n")
+    assert "sealed-recipients" in {f.rule for f in findings(root)}
+    code, out, _ = run_cli("reseal", "--root", str(root), *SEALED_PATHS, "--identity", str(KEY))
+    assert code == 0 and "已重新加密" in out
+    assert findings(root, KEY2) == []
+
+
+def test_seal_and_open_an_attachment(tmp_path: Path, run_cli) -> None:
+    root = sealed_demo(tmp_path)
+    rel = "submissions/91650109DEM0D004XW/2026/attachments/written-report.pdf"
+    original = (root / rel).read_bytes()
+    code, _, _ = run_cli("seal", "--root", str(root), str(root / rel))
+    assert code == 0 and not (root / rel).exists()
+    out = tmp_path / "opened.pdf"
+    code, _, _ = run_cli(
+        "open", "--root", str(root), rel + ".age", "--identity", str(KEY), "-o", str(out)
+    )
+    assert code == 0 and out.read_bytes() == original
+
+
+def test_seal_without_recipients_is_a_usage_error(tmp_path: Path, run_cli) -> None:
+    root = tmp_path / "registry"
+    shutil.copytree(EXAMPLES, root)
+    code, _, err = run_cli("seal", "--root", str(root), f"submissions/{APPLICANT}/institution.yaml")
+    assert code == 2 and "recipients.txt" in err
+
+
+def test_open_with_a_key_not_listed_fails_clearly(tmp_path: Path, run_cli) -> None:
+    root = sealed_demo(tmp_path)
+    rel = f"submissions/{APPLICANT}/institution.yaml"
+    code, out, err = run_cli("open", "--root", str(root), rel, "--identity", str(KEY2))
+    assert code == 1 and out == "" and "没有加密给此密钥" in err
+
+
+def test_validate_command_takes_the_identity(tmp_path: Path, run_cli) -> None:
+    root = sealed_demo(tmp_path)
+    args = ("validate", "--root", str(root), "--now", DEMO_DATE, *SEALED_PATHS)
+    code, out, _ = run_cli(*args)
+    assert code == 0 and "info[sealed-waiting]" in out
+    code, out, _ = run_cli(*args, "--identity", str(KEY))
+    assert code == 0 and "sealed-waiting" not in out
