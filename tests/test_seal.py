@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
-from cebase import layout, seal, sealtext
+from cebase import gate, layout, seal, sealtext
 from cebase.armour import SHOWN, Sealed, SealedValue, is_armoured
 from cebase.findings import Finding, Severity
 from cebase.loader import load_yaml_text
@@ -30,6 +30,7 @@ from cebase.schemas import KINDS, resolve, schema
 from cebase.validate import validate
 
 from .conftest import DEMO_DATE, EXAMPLES, FIXTURES
+from .test_gate import OWN, add, req, rules
 
 SEAL = FIXTURES / "seal"
 KEY = SEAL / "test-identity.TEST-ONLY.txt"
@@ -400,3 +401,30 @@ def test_validate_command_takes_the_identity(tmp_path: Path, run_cli) -> None:
     assert code == 0 and "info[sealed-waiting]" in out
     code, out, _ = run_cli(*args, "--identity", str(KEY))
     assert code == 0 and "sealed-waiting" not in out
+
+
+# --- the pull-request gate ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "ok"),
+    [
+        (
+            (
+                SEAL
+                / "overlay"
+                / "submissions"
+                / ASSESSED
+                / "2026/attachments/assessment-form.pdf.age"
+            ),
+            True,
+        ),
+        ((EXAMPLES / "submissions" / ASSESSED / "2026/attachments/assessment-form.pdf"), False),
+    ],
+    ids=["age-file", "pdf-named-age"],
+)
+def test_gate_takes_sealed_attachments(content: Path, ok: bool) -> None:
+    path = f"submissions/{OWN}/2026/attachments/scan.pdf.age"
+    found = rules(req([add(path)], {path: content.read_bytes()}))
+    assert found == ([] if ok else ["gate-file-type"])
+    assert not gate.allowed_kind(gate.place(f"submissions/{OWN}/2026/attachments/scan.age", ""))

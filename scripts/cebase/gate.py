@@ -30,6 +30,7 @@ from typing import Any, Protocol
 from . import escape
 from .findings import Finding, Severity
 from .idcodes import redact_ids
+from .layout import SEALED_MAGIC, SEALED_SUFFIX
 from .loader import load_yaml_bytes
 from .registry import SELF_REPORT, Registry, Submission, scan
 from .rules.files import ATTACHMENT_MAX_BYTES, MAGIC, TYPE_NAMES, sniff
@@ -185,6 +186,7 @@ def allowed_kind(p: Place) -> bool:
         name = rest[2]
         if name == KEEP_FILE:  # the web editor's only way to create the folder (see the guide)
             return True
+        name = name.removesuffix(SEALED_SUFFIX)  # name.pdf.age: a sealed scan
         return "." in name and name.rsplit(".", 1)[1].lower() in ATTACHMENT_EXT
     return False
 
@@ -279,7 +281,9 @@ def _check_type(req: Request, p: Place, c: Change) -> Iterator[Finding]:
             p, "gate-file-type", f"{_q(p.rel)} 只用来建立文件夹，应为空文件。请删除其中的内容。"
         )
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext in ATTACHMENT_EXT:
+    if name.endswith(SEALED_SUFFIX):
+        yield from _check_sealed(req, p, c)
+    elif ext in ATTACHMENT_EXT:
         if c.size > ATTACHMENT_MAX_BYTES:
             yield _f(
                 p,
@@ -311,6 +315,23 @@ def _check_type(req: Request, p: Place, c: Change) -> Iterator[Finding]:
                 f"{_q(p.rel)} 应是文本文件（YAML 或 Markdown），但内容是二进制文件。"
                 "请用文本编辑器或网页编辑器编写；扫描件请放在 attachments/ 文件夹中。",
             )
+
+
+def _check_sealed(req: Request, p: Place, c: Change) -> Iterator[Finding]:
+    """A sealed attachment is an age file under the size cap (its content is the bureau's to read)."""
+    if c.size > ATTACHMENT_MAX_BYTES:
+        yield _f(
+            p,
+            "gate-attachment-size",
+            f"附件 {_q(p.rel)} 有 {c.size / 1048576:.1f} MB，超过 {ATTACHMENT_MAX_BYTES // 1048576} MB 上限。"
+            "请降低原文件的扫描分辨率（150–200 dpi 即可）或压缩后重新加密上传。",
+        )
+    if not (req.head.read(c.path, 40) or b"").startswith(SEALED_MAGIC):
+        yield _f(
+            p,
+            "gate-file-type",
+            f"{_q(p.rel)} 以 .age 结尾，但不是 age 加密文件。请用 `cebase seal` 加密原文件后重新上传。",
+        )
 
 
 def _folders(req: Request) -> dict[str, list[tuple[Change, Place]]]:
@@ -429,7 +450,7 @@ def _kind_message(p: Place, c: Change, path: str) -> str:
     return (
         f"{_q(p.rel)}{moved}不是登记册允许的文件。单位文件夹中只能有 institution.yaml，"
         "以及年度文件夹（如 2026/）中的 application.yaml、assessment.yaml、self-report.md 和 "
-        "attachments/ 下的 PDF、JPG、PNG 文件。请删除或改名后重新提交。"
+        "attachments/ 下的 PDF、JPG、PNG 文件（加密后为 .pdf.age 等）。请删除或改名后重新提交。"
     )
 
 

@@ -44,8 +44,10 @@ README_FILES = frozenset({"README.md"})
 # The bureau's age recipients (public keys), one a line: its presence seals
 # personal fields (``seal.py``). Under cycles/, which the bureau alone changes.
 RECIPIENTS_FILE = "recipients.txt"
-# A sealed attachment: the original name plus this suffix (name.pdf.age).
+# A sealed attachment: the original name plus this suffix (name.pdf.age), and
+# how an age file begins (binary, or ASCII-armoured).
 SEALED_SUFFIX = ".age"
+SEALED_MAGIC = (b"age-encryption.org/v1\n", b"-----BEGIN AGE ENCRYPTED FILE-----")
 
 CYCLE_ID = re.compile(r"\d{4}")
 USCC_FOLDER = re.compile(USCC_RE.pattern)
