@@ -428,3 +428,16 @@ def test_gate_takes_sealed_attachments(content: Path, ok: bool) -> None:
     found = rules(req([add(path)], {path: content.read_bytes()}))
     assert found == ([] if ok else ["gate-file-type"])
     assert not gate.allowed_kind(gate.place(f"submissions/{OWN}/2026/attachments/scan.age", ""))
+
+
+def test_sealed_scan_content_is_checked_with_the_key(tmp_path: Path) -> None:
+    root = sealed_demo(tmp_path)
+    folder = root / "submissions" / APPLICANT / "2026" / "attachments"
+    png = EXAMPLES / "submissions/51650105DEM0F0067L/2026/attachments/legal-person-certificate.png"
+    recipients = seal.read_policy(root).age_recipients()
+    sealed = seal.seal_bytes(png.read_bytes(), recipients, armored=False)
+    (folder / "written-report.pdf.age").write_bytes(sealed)
+    assert [f.rule for f in findings(root) if f.severity is Severity.ERROR] == []
+    found = [f for f in findings(root, KEY) if f.rule == "sealed-attachment"]
+    assert [f.path.rsplit("/", 1)[1] for f in found] == ["written-report.pdf.age"]
+    assert "PNG" in found[0].message

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pyrage
 
 from ..armour import SealedValue
 from ..findings import Finding, Severity, field_path
 from ..idcodes import find_citizen_ids
-from ..layout import SEALED_SUFFIX
+from ..layout import MAGIC, SEALED_SUFFIX, SNIFF_BYTES, TYPE_NAMES, extension, sniff
 from ..registry import Record
 from ..seal import RECIPIENTS_PATH, Facts, Policy, describe, header_stanzas, read_policy
 from . import Context, at, per_run, rule
@@ -110,7 +113,21 @@ def check_sealed_ids(rec: Record, ctx: Context) -> Iterator[Finding]:
             yield at(rec, path, "personal-id", f"加密字段“{field_path(path)}”{ID_MESSAGE}")
 
 
-def _attachment_problem(pol: Policy, name: str, file: Path) -> str:
+def _opened_type_problem(name: str, file: Path, identities: tuple[Any, ...]) -> str:
+    """With the key: the sealed scan's own bytes match its name, as for a plain one."""
+    try:
+        head = pyrage.decrypt(file.read_bytes(), list(identities))[:SNIFF_BYTES]
+    except pyrage.DecryptError:
+        return ""  # not sealed to this key: the header check above speaks for it
+    actual, ext = sniff(head), extension(name.removesuffix(SEALED_SUFFIX))
+    if actual is None:
+        return "解密后的内容不是 PDF、JPEG 或 PNG 文件。请把原件导出为 PDF 或 JPEG/PNG 后重新加密上传。"
+    if MAGIC.get(ext) != MAGIC[actual]:
+        return f"解密后的内容是{TYPE_NAMES[actual]}，与扩展名 .{ext} 不符。请改正原文件的扩展名后重新加密上传。"
+    return ""
+
+
+def _attachment_problem(pol: Policy, name: str, file: Path, identities: tuple[Any, ...]) -> str:
     if not name.endswith(SEALED_SUFFIX):
         return (
             "本登记册要求附件加密后提交，这是未加密的文件。请在本机运行 "
@@ -126,7 +143,7 @@ def _attachment_problem(pol: Policy, name: str, file: Path) -> str:
             f"此文件加密给了 {describe(found)} 接收方，与 {RECIPIENTS_PATH} 列出的 "
             f"{describe(pol.expected())} 不一致。请用 `cebase seal` 重新加密原文件。"
         )
-    return ""
+    return _opened_type_problem(name, file, identities) if identities else ""
 
 
 @rule("sealed-attachment", "application", "assessment")
@@ -137,8 +154,9 @@ def check_sealed_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
         return
     if not (rec.kind == "application" or "application" not in sub.records):
         return  # once per submission
+    identities = rec.keys.identities if rec.keys is not None else ()
     for name, file in sorted(sub.attachments.items()):
-        problem = _attachment_problem(pol, name, file)
+        problem = _attachment_problem(pol, name, file, identities)
         if problem:
             yield Finding(f"{sub.folder}/attachments/{name}", 0, 0, "sealed-attachment", problem)
 
