@@ -224,17 +224,42 @@ def test_comments_beside_a_sealed_value_stay() -> None:
 
 def test_sealed_registry_validates_without_a_key(tmp_path: Path) -> None:
     found = findings(sealed_demo(tmp_path))
-    assert [f for f in found if f.severity is not Severity.INFO] == []
-    waiting = {f.path: f for f in found}
-    assert set(waiting) == {
-        f"submissions/{APPLICANT}/institution.yaml",
-        f"submissions/{APPLICANT}/2026/application.yaml",
-        f"submissions/{ASSESSED}/institution.yaml",
-        f"submissions/{ASSESSED}/2026/assessment.yaml",
+    assert all(f.severity is Severity.INFO for f in found)
+    waiting: dict[str, set[str]] = {}
+    for f in found:
+        waiting.setdefault(f.path, set()).add(f.rule)
+        assert "留待市人社局用密钥核对" in f.message
+    common = {"schema-sealed", "personal-id"}
+    assert waiting == {
+        f"submissions/{APPLICANT}/institution.yaml": common | {"phone"},
+        f"submissions/{APPLICANT}/2026/application.yaml": common,
+        f"submissions/{ASSESSED}/institution.yaml": common | {"phone"},
+        f"submissions/{ASSESSED}/2026/assessment.yaml": common | {"finance-totals"},
     }
-    assert all(f.rule == "sealed-waiting" for f in found)
-    assert "finance-totals" in waiting[f"submissions/{ASSESSED}/2026/assessment.yaml"].message
-    assert "sealed-personal-id" in waiting[f"submissions/{APPLICANT}/institution.yaml"].message
+
+
+def test_waiting_checks_are_open_items_of_the_checklist(tmp_path: Path, run_cli) -> None:
+    root = sealed_demo(tmp_path)
+    args = ("checklist", "--root", str(root), f"submissions/{ASSESSED}/2026", "--now", DEMO_DATE)
+    code, out, _ = run_cli(*args)
+    assert code == 0 and "3 项待市人社局用密钥核对" in out
+    waiting = [line for line in out.splitlines() if line.startswith("| ☐")]
+    rules = {line.split("`")[1] for line in waiting}
+    assert rules == {"schema", "finance-totals", "personal-id"}
+    code, out, _ = run_cli(*args, "--identity", str(KEY))
+    assert code == 0 and "15 项通过" in out and "待市人社局" not in out
+
+
+def test_forms_need_the_key_and_read_opened_values(tmp_path: Path, run_cli) -> None:
+    root = sealed_demo(tmp_path)
+    html = tmp_path / "form.html"
+    args = ("form", "--root", str(root), f"submissions/{ASSESSED}/2026", "-o", str(html))
+    code, _, err = run_cli(*args)
+    assert code == 2 and "--identity" in err and not html.exists()
+    code, _, _ = run_cli(*args, "--identity", str(KEY))
+    plain = tmp_path / "plain.html"
+    run_cli("form", "--root", str(EXAMPLES), f"submissions/{ASSESSED}/2026", "-o", str(plain))
+    assert code == 0 and html.read_text("utf-8") == plain.read_text("utf-8")
 
 
 def test_sealed_registry_with_the_key_runs_every_check(tmp_path: Path) -> None:
@@ -249,13 +274,15 @@ def test_finance_rule_reads_opened_values(tmp_path: Path) -> None:
     text = text.replace("income_total: 57600.0", "income_total: 57601.0")
     text, _ = sealtext.seal_text(rel, text, "assessment", [i.to_public() for i in ids])
     (root / rel).write_text(text, "utf-8")
-    assert [f.rule for f in findings(root) if f.path == rel] == ["sealed-waiting"]
-    assert [f.rule for f in findings(root, KEY)] == ["finance-totals"]
+    assert {f.severity for f in findings(root) if f.path == rel} == {Severity.INFO}
+    assert [(f.rule, f.severity) for f in findings(root, KEY)] == [
+        ("finance-totals", Severity.ERROR)
+    ]
 
 
 def test_a_key_not_among_the_recipients_is_told(tmp_path: Path) -> None:
     found = findings(sealed_demo(tmp_path), KEY2)
-    assert {f.rule for f in found} == {"sealed-closed", "sealed-waiting"}
+    assert {f.rule for f in found if f.severity is Severity.WARNING} == {"sealed-closed"}
     assert all(f.severity is not Severity.ERROR for f in found)
 
 
@@ -294,7 +321,7 @@ def test_sealed_values_where_the_policy_is_plain(tmp_path: Path) -> None:
     (root / "cycles" / "recipients.txt").unlink()
     rules = Counter(f.rule for f in findings(root))
     assert rules["sealed-recipients"] == 14  # every sealed field of both institutions
-    assert rules["sealed-waiting"] == 4
+    assert rules["schema-sealed"] == 4
 
 
 def test_bad_recipients_line_is_a_finding_on_the_file(tmp_path: Path) -> None:
@@ -398,9 +425,9 @@ def test_validate_command_takes_the_identity(tmp_path: Path, run_cli) -> None:
     root = sealed_demo(tmp_path)
     args = ("validate", "--root", str(root), "--now", DEMO_DATE, *SEALED_PATHS)
     code, out, _ = run_cli(*args)
-    assert code == 0 and "info[sealed-waiting]" in out
+    assert code == 0 and "info[schema-sealed]" in out
     code, out, _ = run_cli(*args, "--identity", str(KEY))
-    assert code == 0 and "sealed-waiting" not in out
+    assert code == 0 and "info[" not in out
 
 
 # --- the pull-request gate ---------------------------------------------------------------

@@ -95,6 +95,9 @@ def _auto(
     errors = [f for f in hits if f.severity is Severity.ERROR]
     if errors:
         return BAD, tuple(f"{_where(f)}：{f.message}" for f in errors)
+    pending = [f for f in hits if f.severity is Severity.INFO]
+    if pending:  # a check that could not run here (sealed values: the bureau's key)
+        return OPEN, tuple(f"{_where(f)}：{f.message}" for f in pending)
     if not record_ok and item["rule"] != SCHEMA_RULE:
         # rules do not run on a record that failed to load or to match the schema
         return UNDECIDED, ("材料未通过格式校验，本项暂无法自动判定；请先修正格式错误。",)
@@ -176,9 +179,11 @@ def to_markdown(cl: Checklist, now: date | None) -> str:
     auto = [i for i in cl.items if i.kind == "auto"]
     manual = [i for i in cl.items if i.kind == "manual"]
     auto_bad = sum(i.state in (BAD, UNDECIDED) for i in auto)
+    auto_open = sum(i.state == OPEN for i in auto)
     manual_open = [i for i in manual if i.state == OPEN]
+    waiting = f"，{auto_open} 项待市人社局用密钥核对" if auto_open else ""
     out += [
-        f"自动检查 {len(auto)} 项：{len(auto) - auto_bad} 项通过，{auto_bad} 项未通过。"
+        f"自动检查 {len(auto)} 项：{len(auto) - auto_bad - auto_open} 项通过，{auto_bad} 项未通过{waiting}。"
         f"人工核对 {len(manual)} 项：{len(manual_open)} 项待核对"
         f"（其中必须项 {sum(i.mandatory for i in manual_open)} 项）。",
         "",

@@ -299,8 +299,8 @@ class Keyring:
     def of(self, relpath: str) -> Facts:
         return self.facts.get(relpath) or Facts()
 
-    def waiting(self, doc: Document, rule_ids: Sequence[str]) -> Finding:
-        """The info finding of a record whose rules waited for the bureau's key."""
+    def waiting(self, doc: Document, rule_id: str) -> Finding:
+        """The info finding of a check that waits for the bureau's key on this record."""
         facts = self.of(doc.path)
         unread = facts.held + facts.closed
         names = "、".join(field_path(p) for p in unread[:6]) + ("等" if len(unread) > 6 else "")
@@ -309,9 +309,9 @@ class Keyring:
             doc.path,
             line,
             col,
-            "sealed-waiting",
-            f"本文件有 {len(unread)} 个加密字段（{names}），只有持有密钥的市人社局审核人才能读取。"
-            f"这些字段的格式和内容检查（包括 {'、'.join(rule_ids)}）留待市人社局用密钥核对，"
-            "申报单位无需处理。",
+            rule_id,
+            f"本文件有 {len(unread)} 个加密字段（{names}），只有持有密钥的市人社局审核人才能读取；"
+            f"本项检查（{rule_id}）需要读取这些字段，留待市人社局用密钥核对。申报单位无需处理。",
             Severity.INFO,
+            field_path(unread[0]) if unread else "",
         )

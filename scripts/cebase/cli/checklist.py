@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from . import EXIT_OK, UsageError, common, relative_to_root, today
+from .seal import add_identity, keyring
 
 if TYPE_CHECKING:
     from ..registry import Registry, Submission
@@ -22,6 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="一份材料的年度文件夹或其中的文件，例如 submissions/<统一社会信用代码>/2026",
     )
+    add_identity(p, required=False)
 
 
 def find_submission(reg: Registry, rel: str) -> Submission:
@@ -42,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from ..registry import scan
 
     reg = scan(args.root)
+    if (keys := keyring(args)) is not None:
+        reg.unlock(keys)  # sealed values opened: the checks that read them run too
     sub = find_submission(reg, relative_to_root(args.root, args.path))
     sys.stdout.write(render_checklist(reg, sub, today(args)))
     return EXIT_OK

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, relative_to_root, today
+from .seal import add_identity, keyring
 
 
 def parents() -> list[argparse.ArgumentParser]:
@@ -34,9 +35,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="只生成指定附件：1 申报表，2 考核评估表，3 收支情况统计表（可重复；默认该材料适用的全部）",
     )
+    add_identity(p, required=False)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..armour import SealedValue
     from ..findings import Severity
     from ..forms import forms_for, render
     from ..registry import scan
@@ -45,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     from .checklist import find_submission
 
     reg = scan(args.root)
+    if (keys := keyring(args)) is not None:
+        reg.unlock(keys)
     sub = find_submission(reg, relative_to_root(args.root, args.path))
     available = forms_for(sub)
     if not available:
@@ -65,7 +70,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(text(errors, result.files))
         sys.stderr.write("cebase：材料有错误，未生成表格。请先修正以上问题。\n")
         return EXIT_FINDINGS
-    html = render(reg, sub, wanted)
+    try:
+        html = render(reg, sub, wanted)
+    except SealedValue:
+        raise UsageError(
+            "本材料的加密字段需要市人社局审核人的密钥才能填入表格。请加上 --identity 密钥文件 后重试。"
+        ) from None
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(html, encoding="utf-8")
     sys.stdout.write(

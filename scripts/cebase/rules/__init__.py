@@ -172,8 +172,8 @@ def run(rec: Record, ctx: Context) -> list[Finding]:
                 raise
             # The schema already reported the record's shape; still tell the institution
             # everything else we can, and skip a rule the broken shape leaves nothing to check.
-    if waiting and rec.keys is not None:
-        out.append(rec.keys.waiting(rec.doc, waiting))
+    if rec.keys is not None:
+        out.extend(rec.keys.waiting(rec.doc, rule_id) for rule_id in waiting)
     return out
 
 
