@@ -27,6 +27,7 @@ from cebase.privacy import public_view
 from cebase.registry import scan
 from cebase.report import REPORTERS
 from cebase.schemas import KINDS, resolve, schema
+from cebase.template import render
 from cebase.validate import validate
 
 from .conftest import DEMO_DATE, EXAMPLES, FIXTURES
@@ -468,3 +469,13 @@ def test_sealed_scan_content_is_checked_with_the_key(tmp_path: Path) -> None:
     found = [f for f in findings(root, KEY) if f.rule == "sealed-attachment"]
     assert [f.path.rsplit("/", 1)[1] for f in found] == ["written-report.pdf.age"]
     assert "PNG" in found[0].message
+
+
+def test_templates_say_which_fields_are_sealed() -> None:
+    text = render("institution", "x.json", {})
+    marked = [line for line in text.splitlines() if "cebase seal" in line]
+    assert [line.split("（")[0].strip("# ") for line in marked] == [
+        "法定代表人",
+        "经办人",
+        "经办人手机",
+    ]

@@ -16,6 +16,8 @@ def _comment(node: Mapping[str, Any], required: bool, pad: str) -> list[str]:
     title = node.get("title", "")
     desc = node.get("description", "")
     head = f"{title}{'' if required else '（选填，不需要可整段删除）'}"
+    if node.get("x-sealed") is True:
+        head += "（个人信息：登记册要求加密时，填好后运行 cebase seal 或用网站表单加密）"
     if node.get("enum"):
         desc = f"{desc} 可选值：{'、'.join(map(str, node['enum']))}。".strip()
     lines = [f"{pad}# {head}"] if head else []
