@@ -31,6 +31,7 @@ from cebase.template import render
 from cebase.validate import validate
 
 from .conftest import DEMO_DATE, EXAMPLES, FIXTURES
+from .site_helpers import build_unvalidated
 from .test_gate import OWN, add, req, rules
 
 SEAL = FIXTURES / "seal"
@@ -479,3 +480,25 @@ def test_templates_say_which_fields_are_sealed() -> None:
         "经办人",
         "经办人手机",
     ]
+
+
+@pytest.mark.slow
+def test_site_is_the_same_sealed_or_plain(tmp_path: Path) -> None:
+    """Nothing changes for the public: the sealed registry's site is the plain one, byte for byte."""
+    plain = tmp_path / "plain"
+    shutil.copytree(EXAMPLES, plain)
+    sealed = sealed_demo(tmp_path)
+    build_unvalidated(plain, tmp_path / "site-plain")
+    build_unvalidated(sealed, tmp_path / "site-sealed")
+    a = {
+        p.relative_to(tmp_path / "site-plain"): p.read_bytes()
+        for p in (tmp_path / "site-plain").rglob("*")
+        if p.is_file()
+    }
+    b = {
+        p.relative_to(tmp_path / "site-sealed"): p.read_bytes()
+        for p in (tmp_path / "site-sealed").rglob("*")
+        if p.is_file()
+    }
+    assert a.keys() == b.keys() and len(a) > 10
+    assert [str(k) for k in a if a[k] != b[k]] == []
