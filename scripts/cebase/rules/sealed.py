@@ -23,7 +23,10 @@ from .contact import PHONE_KEYS
 from .privacy import ID_MESSAGE
 
 PERSONAL = ("institution", "application", "assessment")
-HOW_TO_SEAL = "请用网站上的表单填写（提交前自动加密），或在本机运行 `cebase seal {path}` 后再提交。"
+HOW_TO_SEAL = (
+    "请在本机运行 `cebase seal {path}` 加密后再提交；不能运行命令的单位请联系市人社局"
+    "专业技术人员管理科（0991-4656129）。已推送的明文仍留在提交历史中，也请告知市人社局处理。"
+)
 SCHEMA_WAITING = "schema-sealed"  # the schema's checks of sealed fields (a checklist's "schema")
 AGE_HEAD_BYTES = 4096  # an age header with a few recipients is a few hundred bytes
 
