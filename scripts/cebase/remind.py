@@ -131,31 +131,32 @@ class Reminders:
 # ---------------------------------------------------------------- the tracking record
 
 
-def read_tracking(text: str, cycle: str) -> Tracking:
-    """The record in an issue body (or a bare JSON file); empty when there is none yet."""
+def read_tracking(text: str, cycle: str | None = None) -> Tracking:
+    """The record in an issue body (or a bare JSON file); empty when there is none yet.
+
+    ``cycle``: the cycle the record must belong to (None: whichever it names).
+    """
     blocks = BLOCK.findall(text)
     if len(blocks) > 1:
         raise RecordError(
             "提醒记录中有多个 cebase-remind 数据块，请只保留最后一次自动更新的那一个。"
         )
     raw = blocks[0] if blocks else text.strip()
-    if not raw:
-        return Tracking(cycle)
+    if not raw.startswith("{"):
+        return Tracking(cycle or "")  # a new issue, or a body without a record yet
     try:
         data = json.loads(raw)
     except json.JSONDecodeError:
-        if not blocks:
-            return Tracking(cycle)  # an issue body without a record yet
         raise RecordError(
             "提醒记录的 JSON 数据块已损坏，无法判断已提醒过谁。请从议题编辑历史中恢复该数据块。"
         ) from None
     return _tracking(data, cycle)
 
 
-def _tracking(data: Any, cycle: str) -> Tracking:
+def _tracking(data: Any, cycle: str | None) -> Tracking:
     if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
         raise RecordError(f"提醒记录不是第 {RECORD_VERSION} 版的格式，请从议题编辑历史中恢复。")
-    if data.get("cycle") != cycle:
+    if not isinstance(data.get("cycle"), str) or data["cycle"] != (cycle or data["cycle"]):
         raise RecordError(
             f"提醒记录属于 {data.get('cycle')} 年度，而本次提醒的是 {cycle} 年度；请换用该年度的跟踪议题。"
         )
@@ -167,7 +168,7 @@ def _tracking(data: Any, cycle: str) -> Tracking:
     ):
         raise RecordError("提醒记录的 mentioned 字段格式不对：应为 单位代码 → 提醒项 → 日期。")
     updated = data.get("updated")
-    return Tracking(cycle, {u: dict(m) for u, m in mentioned.items()}, updated)
+    return Tracking(data["cycle"], {u: dict(m) for u, m in mentioned.items()}, updated)
 
 
 def write_tracking(tracking: Tracking) -> str:
