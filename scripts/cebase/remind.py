@@ -45,7 +45,8 @@ BUREAU_WAITING = frozenset(
     {Status.SUBMITTED, Status.SELF_INSPECTION_FILED, Status.UNDER_REVIEW, Status.OVERDUE}
 )
 LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
-BLOCK = re.compile(r"<!-- cebase-remind (\{.*?\}) -->", re.DOTALL)
+MARK = "<!-- cebase-remind "
+BLOCK = re.compile(re.escape(MARK) + r"(.*?) -->", re.DOTALL)
 RECORD_VERSION = 1
 
 
@@ -62,9 +63,9 @@ class Owed:
     cycle: str
     kind: str  # a key of OWED
     status: str  # the status engine's word
-    deadline: date | None  # last day, extensions included
+    deadline: date  # last day, extensions included
     extended: bool
-    days_left: int | None  # working days after today, up to and including the deadline
+    days_left: int  # working days after today, up to and including the deadline
     maintainers: tuple[str, ...]
     source: str  # the record that decides the status
 
@@ -137,12 +138,14 @@ def read_tracking(text: str, cycle: str | None = None) -> Tracking:
     ``cycle``: the cycle the record must belong to (None: whichever it names).
     """
     blocks = BLOCK.findall(text)
+    if text.count(MARK) != len(blocks):
+        blocks.append("")  # a block without its end: damaged
     if len(blocks) > 1:
         raise RecordError(
             "提醒记录中有多个 cebase-remind 数据块，请只保留最后一次自动更新的那一个。"
         )
     raw = blocks[0] if blocks else text.strip()
-    if not raw.startswith("{"):
+    if not blocks and not raw.startswith("{"):
         return Tracking(cycle or "")  # a new issue, or a body without a record yet
     try:
         data = json.loads(raw)
@@ -255,16 +258,16 @@ def _owed(s: BaseStatus, reg: Registry, cycle: str, now: date, cal: WorkCalendar
         resolved = vocab.due(data, s.uscc, kind) if data else None
         if resolved is not None:
             deadline, extended = resolved.last_day, resolved.extension is not None
-    if deadline is not None and deadline < now:
-        if what != "returned":
-            return None  # no longer owed: the status engine calls it overdue
-        deadline, extended = None, False  # the bureau sets the new date
-    left = _left(cal, now, deadline) if deadline is not None else None
-    name = s.name or ""
+    if deadline is None or deadline < now:
+        # Past its deadline nothing is owed any more (the status engine says
+        # overdue); a returned submission is owed again once the bureau grants
+        # an extension, which ``vocab.due`` then finds.
+        return None
+    left = _left(cal, now, deadline)
+    logins = _maintainers(reg, s.uscc)
     return Owed(
-        s.uscc, name, cycle, what, s.status, deadline, extended, left, _maintainers(reg, s.uscc),
-        s.decided_by,
-    )  # fmt: skip
+        s.uscc, s.name or "", cycle, what, s.status, deadline, extended, left, logins, s.decided_by
+    )
 
 
 def _deadline_day(d: Any) -> date | None:
@@ -323,14 +326,9 @@ def _tasks(
 
 def _marks(item: Owed) -> list[str]:
     """Every milestone reached by ``now`` (the caller drops those already mentioned)."""
-    marks = [f"{item.kind}:opened"]
-    if item.deadline is not None and item.days_left is not None:
-        marks += [
-            f"{item.kind}:{n}:{item.deadline.isoformat()}"
-            for n in MILESTONES
-            if item.days_left <= n
-        ]
-    return marks
+    day = item.deadline.isoformat()
+    reached = [f"{item.kind}:{n}:{day}" for n in MILESTONES if item.days_left <= n]
+    return [f"{item.kind}:opened", *reached]
 
 
 def _mentions(owed: list[Owed], previous: Tracking, now: date) -> tuple[list[Mention], Tracking]:
@@ -370,7 +368,7 @@ def remind(
             owed.append(item)
         if s.cycle == cycle:
             tasks += _tasks(s, records, now, cal, waiting_days)
-    owed.sort(key=lambda o: (o.deadline or date.max, o.uscc))
+    owed.sort(key=lambda o: (o.deadline, o.uscc))
     tasks.sort(key=lambda t: (list(TASKS).index(t.kind), t.day, t.uscc))
     mentions, tracking = _mentions(owed, previous or Tracking(cycle), now)
     warnings = list(dict.fromkeys(w for s in statuses.values() for w in s.warnings))

@@ -63,14 +63,10 @@ def _who(name: str, uscc: str) -> str:
 
 
 def _deadline(o: Any) -> str:
-    if o.deadline is None:
-        return "另行通知"
     return f"{o.deadline.isoformat()}{'（已获延期）' if o.extended else ''}"
 
 
 def _left(o: Any) -> str:
-    if o.days_left is None:
-        return "—"
     return "今天截止" if o.days_left == 0 else str(o.days_left)
 
 
@@ -89,8 +85,6 @@ def _task_day(t: Any) -> str:
 def _sentence(o: Any) -> str:
     """One reminder, in the words a maintainer reads in the notification."""
     who = _who(o.name, o.uscc)
-    if o.deadline is None:
-        return f"{who}须{o.what}，期限请以市人社局通知为准。"
     when = "今天是最后一天" if o.days_left == 0 else f"还剩 {o.days_left} 个工作日"
     tail = "逾期视为自动放弃考核评估。" if o.kind == "self-inspection" else ""
     ext = "（已获延期）" if o.extended else ""
