@@ -219,6 +219,17 @@ def test_an_earlier_mention_is_kept_and_not_repeated() -> None:
     assert r.tracking.reminded("12650105DEM0J0093K") == [OPENED, "2025-11-04"]
 
 
+def test_an_extension_brings_its_own_reminders_but_no_second_opening(demo_copy: Path) -> None:
+    first, _, _ = at("2025-11-06", root=demo_copy)
+    awaiting = {o.uscc for o in first.owed if o.kind == "self-inspection"}
+    grant_extensions(demo_copy, awaiting, "assessment", "2025-11-14")
+    later, _, _ = at("2025-11-11", first.tracking, root=demo_copy)
+    marks = {m.uscc: m.marks for m in later.mentions}
+    still = {o.uscc for o in later.owed if o.kind == "self-inspection"}  # the others filed by now
+    assert awaiting >= still != set()
+    assert all(marks[u] == ("self-inspection:3:2025-11-14",) for u in still)
+
+
 # ---------------------------------------------------------------- the record
 
 

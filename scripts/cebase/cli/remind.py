@@ -159,7 +159,7 @@ def _task_table(r: Any) -> list[str]:
     for t in r.tasks:
         out.append(
             f"| {_task_word(t)} | {_task_day(t)} | {_task_days(t, r.now)} "
-            f"| {escape.md_inline(_who(t.name, t.uscc))} | {t.status} | `{t.source.replace('`', '')}` |"
+            f"| {escape.md_inline(_who(t.name, t.uscc))} | {t.status} | {escape.md_inline(t.source)} |"
         )
     return out
 
