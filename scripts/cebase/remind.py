@@ -7,7 +7,8 @@ due a mention. Mentions are made when something first becomes due (the cycle
 opens) and again 3 and 1 working days before its deadline, never more often:
 the tracking record (a hidden JSON block in the tracking issue's body) remembers
 every mention made, and this module reads and writes it. Nothing here reads
-the clock, a file or the network.
+the clock or the network: the date is a parameter, the records come through
+the registry the status engine has already loaded.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ OWED = {
     "self-inspection": "提交年度自查材料",
     "application": "提交申报材料",
     "returned": "按初审意见修改后重新提交",
-    "rectification": "完成整改，等待复查",
+    "rectification": "完成整改",
 }
 # What the bureau can owe.
 TASKS = {
@@ -249,9 +250,9 @@ def _owed(s: BaseStatus, reg: Registry, cycle: str, now: date, cal: WorkCalendar
     found = _owed_kind(s, reg, cycle, now)
     if found is None:
         return None
-    what, kind = found
+    owed, kind = found
     deadline, extended = None, False
-    if what == "rectification":
+    if owed == "rectification":
         deadline = min((d for d in map(_deadline_day, s.deadlines) if d), default=None)
     else:
         data = reg.cycle_data(cycle, "cycle")
@@ -266,7 +267,7 @@ def _owed(s: BaseStatus, reg: Registry, cycle: str, now: date, cal: WorkCalendar
     left = _left(cal, now, deadline)
     logins = _maintainers(reg, s.uscc)
     return Owed(
-        s.uscc, s.name or "", cycle, what, s.status, deadline, extended, left, logins, s.decided_by
+        s.uscc, s.name or "", cycle, owed, s.status, deadline, extended, left, logins, s.decided_by
     )
 
 
@@ -331,7 +332,9 @@ def _marks(item: Owed) -> list[str]:
     return [f"{item.kind}:opened", *reached]
 
 
-def _mentions(owed: list[Owed], previous: Tracking, now: date) -> tuple[list[Mention], Tracking]:
+def _mentions(
+    owed: list[Owed], previous: Tracking, cycle: str, now: date
+) -> tuple[list[Mention], Tracking]:
     """Who is due a mention today, and the record with those mentions added."""
     mentioned = {u: dict(m) for u, m in previous.mentioned.items()}
     out = []
@@ -342,7 +345,7 @@ def _mentions(owed: list[Owed], previous: Tracking, now: date) -> tuple[list[Men
             continue
         out.append(Mention(item.uscc, item.name, item.maintainers, tuple(new), item))
         mentioned.setdefault(item.uscc, {}).update(dict.fromkeys(new, now.isoformat()))
-    return out, Tracking(previous.cycle, mentioned, now.isoformat())
+    return out, Tracking(cycle, mentioned, now.isoformat())
 
 
 # ---------------------------------------------------------------- the whole list
@@ -370,7 +373,7 @@ def remind(
             tasks += _tasks(s, records, now, cal, waiting_days)
     owed.sort(key=lambda o: (o.deadline, o.uscc))
     tasks.sort(key=lambda t: (list(TASKS).index(t.kind), t.day, t.uscc))
-    mentions, tracking = _mentions(owed, previous or Tracking(cycle), now)
+    mentions, tracking = _mentions(owed, previous or Tracking(cycle), cycle, now)
     warnings = list(dict.fromkeys(w for s in statuses.values() for w in s.warnings))
     warnings += [w for w in cal.warnings() if w not in warnings]
     return Reminders(cycle, now, owed, tasks, mentions, tracking, waiting_days, warnings)

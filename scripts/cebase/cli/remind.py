@@ -14,9 +14,13 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import EXIT_OK, UsageError, common, today
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+    from ..remind import Owed, Reminders, Task, Tracking
 
 FORMATS = ("text", "markdown", "json")
 
@@ -62,15 +66,15 @@ def _who(name: str, uscc: str) -> str:
     return f"{name or '（未填写单位名称）'}（{uscc}）"
 
 
-def _deadline(o: Any) -> str:
+def _deadline(o: Owed) -> str:
     return f"{o.deadline.isoformat()}{'（已获延期）' if o.extended else ''}"
 
 
-def _left(o: Any) -> str:
+def _left(o: Owed) -> str:
     return "今天截止" if o.days_left == 0 else str(o.days_left)
 
 
-def _task_days(t: Any, now: date) -> str:
+def _task_days(t: Task, now: date) -> str:
     if t.kind == "waiting":
         return f"已等待 {t.days} 个工作日"
     if t.passed(now):
@@ -78,11 +82,11 @@ def _task_days(t: Any, now: date) -> str:
     return "今天" if t.days == 0 else f"还剩 {t.days} 个工作日"
 
 
-def _task_day(t: Any) -> str:
+def _task_day(t: Task) -> str:
     return f"自 {t.day.isoformat()} 起" if t.kind == "waiting" else t.day.isoformat()
 
 
-def _sentence(o: Any) -> str:
+def _sentence(o: Owed) -> str:
     """One reminder, in the words a maintainer reads in the notification."""
     who = _who(o.name, o.uscc)
     when = "今天是最后一天" if o.days_left == 0 else f"还剩 {o.days_left} 个工作日"
@@ -91,7 +95,7 @@ def _sentence(o: Any) -> str:
     return f"{who}须在 {o.deadline.isoformat()} 前{o.what}{ext}，{when}。{tail}"
 
 
-def _contacts(reg: Any, cycle: str) -> str:
+def _contacts(reg: Registry, cycle: str) -> str:
     data = reg.cycle_data(cycle, "cycle") or {}
     items = [
         f"{c.get('office', '')} {c.get('phone', '')}".strip()
@@ -104,7 +108,7 @@ def _contacts(reg: Any, cycle: str) -> str:
 # ---------------------------------------------------------------- renderers
 
 
-def text(r: Any, reg: Any) -> str:
+def text(r: Reminders, reg: Registry) -> str:
     out = [
         f"{r.cycle} 年度待办提醒（{r.now.isoformat()}）：单位待办 {len(r.owed)} 项，市人社局待办 {len(r.tasks)} 项",
         "",
@@ -125,13 +129,13 @@ def text(r: Any, reg: Any) -> str:
     return "\n".join(out) + "\n"
 
 
-def _task_word(t: Any) -> str:
+def _task_word(t: Task) -> str:
     from ..remind import TASKS
 
     return TASKS[t.kind]
 
 
-def _owed_table(r: Any) -> list[str]:
+def _owed_table(r: Reminders) -> list[str]:
     from .. import escape
 
     if not r.owed:
@@ -150,7 +154,7 @@ def _owed_table(r: Any) -> list[str]:
     return out
 
 
-def _task_table(r: Any) -> list[str]:
+def _task_table(r: Reminders) -> list[str]:
     from .. import escape
 
     if not r.tasks:
@@ -164,7 +168,7 @@ def _task_table(r: Any) -> list[str]:
     return out
 
 
-def body(r: Any, reg: Any) -> str:
+def body(r: Reminders, reg: Registry) -> str:
     """The tracking issue's body: the lists, then the hidden record."""
     from .. import escape
     from ..remind import write_tracking
@@ -194,7 +198,7 @@ def body(r: Any, reg: Any) -> str:
     return "\n".join(out) + "\n"
 
 
-def comment(r: Any) -> str:
+def comment(r: Reminders) -> str:
     """The mention comment of today, or "" when no one is due a mention."""
     from .. import escape
 
@@ -218,7 +222,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def as_json(r: Any, reg: Any) -> str:
+def as_json(r: Reminders, reg: Registry) -> str:
     data = {
         "date": r.now.isoformat(),
         "cycle": r.cycle,
@@ -237,14 +241,14 @@ def as_json(r: Any, reg: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Any, Any], str]] = {
+RENDERERS: dict[str, Callable[[Reminders, Registry], str]] = {
     "text": text,
     "markdown": body,
     "json": as_json,
 }
 
 
-def _previous(path: Path | None, cycle: str) -> Any:
+def _previous(path: Path | None, cycle: str) -> Tracking:
     from ..remind import RecordError, Tracking, read_tracking
 
     if path is None:
