@@ -7,6 +7,7 @@ institution files of the demo, never copied from the output under test.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -266,6 +267,25 @@ def test_a_body_without_a_record_starts_an_empty_one(text: str) -> None:
 # ---------------------------------------------------------------- the command
 
 
+def test_a_long_list_fits_github_limits_and_keeps_the_record_whole() -> None:
+    from cebase.cli.remind import body, comments
+
+    r, reg, _ = at("2025-11-04")
+    whole = body(r, reg, None)
+    limit = len(whole) - 600  # about four rows too long
+    short = body(r, reg, limit=limit)
+    assert len(short) <= limit < len(whole) == len(body(r, reg))
+    rows = [line for line in short.splitlines() if line.startswith("| 2025")]
+    assert rows == [line for line in whole.splitlines() if line.startswith("| 2025")][: len(rows)]
+    assert f"另有 {len(r.owed) - len(rows)} 项未列出" in short and rows
+    assert rm.read_tracking(short, CYCLE) == r.tracking == rm.read_tracking(whole, CYCLE)
+    parts = comments(r, limit=600)
+    assert len(parts) > 1 and all(len(p) <= 600 for p in parts)
+    assert set().union(*map(set, (re.findall(r"@([\w-]+)", p) for p in parts))) == {
+        x for m in r.mentions for x in m.logins
+    }
+
+
 def remind_json(run_cli, *extra: str, root: Path = EXAMPLES) -> dict:
     code, out, err = run_cli("remind", "--root", str(root), "--format", "json", *extra)
     assert (code, err) == (0, ""), err
@@ -275,10 +295,11 @@ def remind_json(run_cli, *extra: str, root: Path = EXAMPLES) -> dict:
 def test_cli_twice_through_the_issue_body(run_cli, tmp_path: Path) -> None:
     body = tmp_path / "body.md"
     first = remind_json(run_cli, "--now", "2025-11-06")
-    assert first["mentions"] and first["comment"].count("@") >= len(first["mentions"])
+    (comment,) = first["comments"]
+    assert first["mentions"] and comment.count("@") >= len(first["mentions"])
     body.write_text(first["body"], encoding="utf-8")
     second = remind_json(run_cli, "--now", "2025-11-06", "--record", str(body))
-    assert (second["mentions"], second["comment"]) == ([], "")
+    assert (second["mentions"], second["comments"]) == ([], [])
     assert second["body"] == first["body"] and second["record"] == first["record"]
     code, markdown, _ = run_cli(
         "remind",
@@ -324,14 +345,14 @@ def test_cli_escapes_names_in_markdown(run_cli, demo_copy: Path) -> None:
     path.write_text(data.replace(name, "<img src=x onerror=alert(1)>|**粗体**"), encoding="utf-8")
     data = remind_json(run_cli, "--now", "2025-11-04", root=demo_copy)
     assert "<img" not in data["body"] and "&lt;img" in data["body"]
-    assert "<img" not in data["comment"]
+    assert "<img" not in "".join(data["comments"])
 
 
 def test_cli_text_and_nothing_due(run_cli) -> None:
     code, out, _ = run_cli("remind", "--root", str(EXAMPLES), "--now", "2025-11-04")
     assert code == 0 and out.startswith(f"{CYCLE} 年度待办提醒（2025-11-04）")
     late = remind_json(run_cli, "--now", "2029-01-01", "--waiting-days", "100000")
-    assert late["count"] == 0 and late["comment"] == ""
+    assert late["count"] == 0 and late["comments"] == []
     assert "本议题将自动关闭" in late["body"]
 
 

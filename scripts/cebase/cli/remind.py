@@ -1,8 +1,8 @@
 """``cebase remind``: who still owes what in a cycle, by when, and whom to mention today.
 
 ``--format markdown`` prints the tracking issue's body (with its hidden record);
-``--format json`` adds the mention comment and the record as data, for the
-scheduled workflow. ``--record FILE`` is the previous body of the issue.
+``--format json`` adds the day's mention comments, the whole list for the job
+summary and the record as data, for the scheduled workflow. ``--record FILE`` is the previous body of the issue.
 """
 
 from __future__ import annotations
@@ -135,15 +135,19 @@ def _task_word(t: Task) -> str:
     return TASKS[t.kind]
 
 
-def _owed_table(r: Reminders) -> list[str]:
+# GitHub refuses an issue body or comment over 65,536 characters; keep a margin.
+LIMIT = 60_000
+OWED_HEAD = [
+    "| 截止日期 | 剩余工作日 | 单位 | 待办 | 维护账号 | 已提醒 |",
+    "|---|---|---|---|---|---|",
+]
+TASK_HEAD = ["| 事项 | 日期 | 工作日 | 单位 | 状态 | 依据 |", "|---|---|---|---|---|---|"]
+
+
+def _owed_rows(r: Reminders) -> list[str]:
     from .. import escape
 
-    if not r.owed:
-        return ["目前没有单位待办事项。"]
-    out = [
-        "| 截止日期 | 剩余工作日 | 单位 | 待办 | 维护账号 | 已提醒 |",
-        "|---|---|---|---|---|---|",
-    ]
+    out = []
     for o in r.owed:
         logins = "、".join(f"`{x}`" for x in o.maintainers) or "（未登记）"
         days = "、".join(r.tracking.reminded(o.uscc)) or "—"
@@ -154,22 +158,21 @@ def _owed_table(r: Reminders) -> list[str]:
     return out
 
 
-def _task_table(r: Reminders) -> list[str]:
+def _task_rows(r: Reminders) -> list[str]:
     from .. import escape
 
-    if not r.tasks:
-        return ["目前没有。"]
-    out = ["| 事项 | 日期 | 工作日 | 单位 | 状态 | 依据 |", "|---|---|---|---|---|---|"]
-    for t in r.tasks:
-        out.append(
-            f"| {_task_word(t)} | {_task_day(t)} | {_task_days(t, r.now)} "
-            f"| {escape.md_inline(_who(t.name, t.uscc))} | {t.status} | {escape.md_inline(t.source)} |"
-        )
-    return out
+    return [
+        f"| {_task_word(t)} | {_task_day(t)} | {_task_days(t, r.now)} "
+        f"| {escape.md_inline(_who(t.name, t.uscc))} | {t.status} | {escape.md_inline(t.source)} |"
+        for t in r.tasks
+    ]
 
 
-def body(r: Reminders, reg: Registry) -> str:
-    """The tracking issue's body: the lists, then the hidden record."""
+def _table(head: list[str], rows: list[str], empty: str) -> list[str]:
+    return [*head, *rows] if rows else [empty]
+
+
+def _body(r: Reminders, reg: Registry, owed: list[str], tasks: list[str], cut: int) -> str:
     from .. import escape
     from ..remind import write_tracking
 
@@ -182,13 +185,21 @@ def body(r: Reminders, reg: Registry) -> str:
         "",
         f"#### 各单位待办（{len(r.owed)} 项）",
         "",
-        *_owed_table(r),
+        *_table(
+            OWED_HEAD, owed, "（未列出，见下方说明。）" if r.owed else "目前没有单位待办事项。"
+        ),
         "",
         f"#### 市人社局待办（{len(r.tasks)} 项；等待处理超过 {r.waiting_days} 个工作日的才列出）",
         "",
-        *_task_table(r),
+        *_table(TASK_HEAD, tasks, "（未列出，见下方说明。）" if r.tasks else "目前没有。"),
         "",
     ]
+    if cut:
+        out += [
+            f"> 议题正文长度有限，以上两表按紧急程度只列出前面的事项，另有 {cut} 项未列出；"
+            "完整名单见本次工作流运行的摘要（job summary），或运行 `cebase remind`。",
+            "",
+        ]
     if not r.count:
         out += ["目前没有待办事项，本议题将自动关闭；出现新的待办时会重新打开。", ""]
     if contacts := _contacts(reg, r.cycle):
@@ -198,18 +209,42 @@ def body(r: Reminders, reg: Registry) -> str:
     return "\n".join(out) + "\n"
 
 
-def comment(r: Reminders) -> str:
-    """The mention comment of today, or "" when no one is due a mention."""
+def body(r: Reminders, reg: Registry, limit: int | None = LIMIT) -> str:
+    """The tracking issue's body: the lists, then the hidden record (always whole).
+
+    Over ``limit`` characters the tables lose their least urgent rows, the
+    longer table first; ``limit=None`` gives the whole list (the job summary).
+    """
+    owed, tasks = _owed_rows(r), _task_rows(r)
+    text = _body(r, reg, owed, tasks, 0)
+    if limit is None or len(text) <= limit:
+        return text
+    over, cut = len(text) - limit + 200, 0  # 200: room for the note on what was left out
+    while over > 0 and (owed or tasks):
+        rows = owed if len(owed) >= len(tasks) else tasks
+        over -= len(rows.pop()) + 1
+        cut += 1
+    return _body(r, reg, owed, tasks, cut)
+
+
+def comments(r: Reminders, limit: int = LIMIT) -> list[str]:
+    """Today's mention comments (none when no one is due a mention), each under ``limit``."""
     from .. import escape
 
-    if not r.mentions:
-        return ""
-    out = [f"**{r.cycle} 年度待办提醒（{r.now.isoformat()}）**", ""]
+    head = f"**{r.cycle} 年度待办提醒（{r.now.isoformat()}）**\n\n"
+    tail = "\n完成后本提醒会自动更新。\n"
+    out: list[str] = []
+    lines: list[str] = []
     for m in r.mentions:
         logins = " ".join(f"@{x}" for x in m.logins)
-        out.append(f"- {logins}：{escape.md_inline(_sentence(m.item))}")
-    out += ["", "完成后本提醒会自动更新。"]
-    return "\n".join(out) + "\n"
+        line = f"- {logins}：{escape.md_inline(_sentence(m.item))}\n"
+        if lines and len(head) + sum(map(len, lines)) + len(line) + len(tail) > limit:
+            out.append(head + "".join(lines) + tail)
+            lines = []
+        lines.append(line)
+    if lines:
+        out.append(head + "".join(lines) + tail)
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -236,7 +271,8 @@ def as_json(r: Reminders, reg: Registry) -> str:
         "record": _plain(dataclasses.asdict(r.tracking)),
         "warnings": r.warnings,
         "body": body(r, reg),
-        "comment": comment(r),
+        "summary": body(r, reg, None),
+        "comments": comments(r),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
