@@ -216,11 +216,23 @@ def _left(cal: WorkCalendar, now: date, day: date) -> int:
     return cal.count_working_days(now + timedelta(days=1), day)
 
 
-def _owed_kind(s: BaseStatus, reg: Registry, cycle: str, now: date) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class _Run:
+    """What one run asks about every institution: looked up once."""
+
+    reg: Registry
+    cycle: str
+    data: Mapping[str, Any]  # the cycle's cycle.yaml
+    extensions: vocab.Extensions
+    now: date
+    cal: WorkCalendar
+
+
+def _owed_kind(s: BaseStatus, run: _Run) -> tuple[str, str] | None:
     """(what is owed, the kind of submission whose deadline applies), or None."""
     if s.status == Status.NOT_FILED:
-        return _applicant(s, reg, cycle, now)
-    if s.cycle != cycle:
+        return _applicant(s, run)
+    if s.cycle != run.cycle:
         return None
     if s.status == Status.AWAITING_SELF_INSPECTION:
         return "self-inspection", vocab.Kind.ASSESSMENT
@@ -232,43 +244,40 @@ def _owed_kind(s: BaseStatus, reg: Registry, cycle: str, now: date) -> tuple[str
     return None
 
 
-def _applicant(s: BaseStatus, reg: Registry, cycle: str, now: date) -> tuple[str, str] | None:
+def _applicant(s: BaseStatus, run: _Run) -> tuple[str, str] | None:
     """An application started and not filed, or a folder with no application yet,
     in a cycle whose notice has been issued."""
-    data = reg.cycle_data(cycle, "cycle") or {}
-    issued = vocab.parse_day(data.get("issued"))
-    if issued is None or issued > now or s.cycle not in (None, cycle):
+    issued = vocab.parse_day(run.data.get("issued"))
+    if issued is None or issued > run.now or s.cycle not in (None, run.cycle):
         return None
-    inst = reg.institutions.get(s.uscc)
-    sub = inst.submissions.get(cycle) if inst is not None else None
-    if s.cycle == cycle or sub is None or sub.get("application") is None:
+    inst = run.reg.institutions.get(s.uscc)
+    sub = inst.submissions.get(run.cycle) if inst is not None else None
+    if s.cycle == run.cycle or sub is None or sub.get("application") is None:
         return "application", vocab.Kind.APPLICATION
     return None
 
 
-def _owed(s: BaseStatus, reg: Registry, cycle: str, now: date, cal: WorkCalendar) -> Owed | None:
-    found = _owed_kind(s, reg, cycle, now)
+def _owed(s: BaseStatus, run: _Run) -> Owed | None:
+    found = _owed_kind(s, run)
     if found is None:
         return None
     owed, kind = found
     deadline, extended = None, False
     if owed == "rectification":
         deadline = min((d for d in map(_deadline_day, s.deadlines) if d), default=None)
-    else:
-        data = reg.cycle_data(cycle, "cycle")
-        resolved = vocab.due(data, s.uscc, kind) if data else None
-        if resolved is not None:
-            deadline, extended = resolved.last_day, resolved.extension is not None
-    if deadline is None or deadline < now:
+    elif (resolved := vocab.due(run.data, s.uscc, kind, run.extensions)) is not None:
+        deadline, extended = resolved.last_day, resolved.extension is not None
+    if deadline is None or deadline < run.now:
         # Past its deadline nothing is owed any more (the status engine says
         # overdue); a returned submission is owed again once the bureau grants
         # an extension, which ``vocab.due`` then finds.
         return None
-    left = _left(cal, now, deadline)
-    logins = _maintainers(reg, s.uscc)
+    left = _left(run.cal, run.now, deadline)
+    logins = _maintainers(run.reg, s.uscc)
     return Owed(
-        s.uscc, s.name or "", cycle, owed, s.status, deadline, extended, left, logins, s.decided_by
-    )
+        s.uscc, s.name or "", run.cycle, owed, s.status, deadline, extended, left, logins,
+        s.decided_by,
+    )  # fmt: skip
 
 
 def _deadline_day(d: Any) -> date | None:
@@ -361,12 +370,14 @@ def remind(
     waiting_days: int = DEFAULT_WAITING_DAYS,
 ) -> Reminders:
     """What is due in ``cycle`` on ``now``, and whom to mention."""
+    data = reg.cycle_data(cycle, "cycle") or {}
     cal = WorkCalendar()
+    run = _Run(reg, cycle, data, vocab.Extensions(data), now, cal)
     records = {rec.relpath: rec for rec in reg.records()}
     owed: list[Owed] = []
     tasks: list[Task] = []
     for s in statuses.values():
-        item = _owed(s, reg, cycle, now, cal)
+        item = _owed(s, run)
         if item is not None:
             owed.append(item)
         if s.cycle == cycle:

@@ -25,7 +25,7 @@ from synth import make_registry
 
 CEBASE = [sys.executable, "-m", "cebase"]
 NOW = "2025-11-04"
-REPEAT = 3
+REPEAT = 5
 GITHUB_BODY_LIMIT = 65_536
 
 
