@@ -85,6 +85,10 @@ def test_no_pull_request_data_or_input_reaches_the_job(workflow) -> None:
     assert job["if"] == DEFAULT_BRANCH_ONLY
     for _, step in steps(workflow):
         assert "${{" not in step.get("run", "")
+    (step,) = [s for _, s in steps(workflow) if s.get("name") == STEP]
+    # the record in, the list out; the token is not in cebase's environment
+    assert 'env -u GH_TOKEN cebase remind --cycle "$cycle" --now "$today"' in step["run"]
+    assert "TZ=Asia/Shanghai date +%F" in step["run"]
 
 
 def test_zizmor_finds_nothing() -> None:
