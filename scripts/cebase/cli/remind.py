@@ -232,7 +232,7 @@ def comments(r: Reminders, limit: int = LIMIT) -> list[str]:
     from .. import escape
 
     head = f"**{r.cycle} 年度待办提醒（{r.now.isoformat()}）**\n\n"
-    tail = "\n完成后本提醒会自动更新。\n"
+    tail = "\n提交后，本议题正文中的待办清单会在下次更新时自动核销。\n"
     out: list[str] = []
     lines: list[str] = []
     for m in r.mentions:
