@@ -120,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
         rubric = reg.cycle_data(args.cycle, "rubric")
         if rubric:
             prefill["self_scores"] = {
-                ind["id"]: f"  # {ind['name']}（满分 {ind['max']} 分）"
+                ind["id"]: f"  # {ind['name']}"
+                + (f"（满分 {ind['max']} 分）" if "max" in ind else "（满分待市人社局确认）")
                 for ind in rubric["indicators"]
             }
     target.parent.mkdir(parents=True, exist_ok=True)
