@@ -121,3 +121,16 @@ def test_records_filed_against_the_pending_cycle_are_checked_not_crashed(
     pending = [line for line in out.splitlines() if "[review-outcome]" in line]
     assert len(pending) == 1 and "尚待市人社局确认" in pending[0]
     assert not any("超出范围" in line for line in out.splitlines())  # no maximum to exceed yet
+
+
+def test_specialties_against_the_pending_catalogue_are_warnings(tmp_path: Path) -> None:
+    """Until 附件4 is published an applicant cannot be told a code is wrong, only unchecked."""
+    root = tmp_path / "root"
+    shutil.copytree(REPO / "cycles", root / "cycles")
+    shutil.copytree(REPO / "submissions", root / "submissions")
+    uscc = "51650105DEM0F0067L"
+    shutil.copytree(EXAMPLES / "submissions" / uscc, root / "submissions" / uscc)
+    (root / "submissions" / uscc / "2026" / "review.yaml").unlink()
+    found = [f for f in validate(scan(root)).findings if f.rule == "specialty-code"]
+    assert found and all(f.severity is Severity.WARNING for f in found)
+    assert all("尚待市人社局公布" in f.message for f in found)
