@@ -59,9 +59,7 @@ def certified_bases(statuses: Mapping[str, BaseStatus]) -> list[BaseStatus]:
 
 
 def _scalar(value: Any) -> str:
-    # JSON strings are YAML double-quoted scalars; dates stay plain as the bureau writes them
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return value
+    """A value as a YAML flow scalar (JSON strings are YAML double-quoted strings)."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -145,10 +143,11 @@ def _header(new_id: str, from_id: str, now: date, pending: bool) -> str:
     return "\n".join(lines)
 
 
-def _notice(new_id: str, from_id: str, prev: Mapping[str, Any]) -> str:
+def _notice(new_id: str, from_id: str, prev: Mapping[str, Any], pending: bool) -> str:
     """The fields of the new notice: blank dates and title, carried issuer and basis."""
     basis = "\n".join(f"  - {_scalar(b)}" for b in prev.get("legal_basis", []))
-    return f"""id: "{new_id}"
+    mark = f"\nstatus: {PENDING_CONFIRMATION}" if pending else ""
+    return f"""id: "{new_id}"{mark}
 # 新通知的全称，例如 关于开展{int(new_id) - 1}年度……申报工作有关事宜的通知
 title:
 # 新通知的落款日期，例如 {int(new_id) - 1}-11-03
@@ -176,11 +175,7 @@ def render_cycle(
 ) -> str:
     """The text of the new cycle.yaml."""
     pending = prev.get("status") == PENDING_CONFIRMATION
-    parts = [_header(new_id, from_id, now, pending), _notice(new_id, from_id, prev)]
-    if pending:
-        parts[1] = parts[1].replace(
-            f'id: "{new_id}"', f'id: "{new_id}"\nstatus: {PENDING_CONFIRMATION}'
-        )
+    parts = [_header(new_id, from_id, now, pending), _notice(new_id, from_id, prev, pending)]
     carried = {k: prev[k] for k in CARRIED if k in prev}
     parts.append(
         f"# 以下沿用 {from_id} 年度的规定和联系方式，请对照新通知核对。\n"
