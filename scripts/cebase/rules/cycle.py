@@ -60,7 +60,7 @@ def check_holidays(rec: Record, ctx: Context) -> Iterator[Finding]:
                     "holiday-declaration",
                     f"{off['name']}放假结束日期 {end} 早于开始日期 {start}。请照国务院办公厅通知改正。",
                 )
-            elif not (year - 1 <= start.year <= year and end.year <= year):
+            elif not (year - 1 <= start.year and end.year == year):
                 yield at(
                     rec,
                     ("holidays", i, "days_off", j, "start"),
