@@ -2,16 +2,32 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LOCK   := requirements/lock.txt
 DEMO_DATE ?= 2025-12-22
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test browser bench
+.PHONY: demo test browser bench lock
 
-$(STAMP): pyproject.toml
+# Every dependency (test and site included) and the build backend come from the lock file,
+# checked against its hashes, so an intranet mirror serves exactly what CI tested;
+# `pip check` fails when pyproject.toml names a dependency the lock lacks (run `make lock`).
+$(STAMP): pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check || { echo "$(LOCK) is out of date with pyproject.toml: run make lock" >&2; exit 1; }
 	touch $(STAMP)
+
+# Regenerate the lock file from pyproject.toml (all extras, the build backend, hashes of every
+# file). Existing pins stay unless LOCK_FLAGS=--upgrade; pip-tools runs in its own venv.
+LOCK_VENV  := .cache/lock-venv
+LOCK_FLAGS ?=
+lock:
+	python3 -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet 'pip-tools>=7.4,<8'
+	$(LOCK_VENV)/bin/pip-compile --quiet $(LOCK_FLAGS) --all-extras --all-build-deps \
+	  --allow-unsafe --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file $(LOCK) pyproject.toml
 
 # Build the demo registry's site at the demo date and serve it on http://127.0.0.1:8000/
 demo: $(STAMP)

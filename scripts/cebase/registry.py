@@ -36,6 +36,7 @@ SELF_REPORT = "self-report.md"
 ATTACHMENTS = "attachments"
 CYCLE_ID = re.compile(r"\d{4}")
 IGNORED = frozenset({".gitkeep", ".DS_Store"})
+README = "README.md"  # the bureau's note for applicants, directly under cycles/ or submissions/
 
 
 @dataclass
@@ -279,6 +280,8 @@ def scan(root: Path) -> Registry:
     cycles_dir = root / "cycles"
     if cycles_dir.is_dir():
         for cdir, is_dir in _entries(root, cycles_dir, reg.layout):
+            if not is_dir and cdir.name == README:
+                continue
             if not is_dir or not CYCLE_ID.fullmatch(cdir.name):
                 reg.layout.append(
                     _layout(root, cdir, "cycles/ 下只能有以四位年份命名的周期文件夹（如 2026）。")
@@ -297,6 +300,8 @@ def scan(root: Path) -> Registry:
     subs_dir = root / "submissions"
     if subs_dir.is_dir():
         for idir, is_dir in _entries(root, subs_dir, reg.layout):
+            if not is_dir and idir.name == README:
+                continue
             if not is_dir:
                 reg.layout.append(
                     _layout(root, idir, "submissions/ 下只能有以统一社会信用代码命名的单位文件夹。")

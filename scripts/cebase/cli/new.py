@@ -1,4 +1,7 @@
-"""``cebase new application|assessment --code USCC --cycle YEAR``: a commented blank form."""
+"""``cebase new application|assessment --code USCC --cycle YEAR``: a commented blank form.
+
+``cebase new cycle YEAR --from YEAR`` opens the next year's cycle (see ``newcycle``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from ..idcodes import uscc_problem
 from ..registry import scan
 from ..rules.identity import uscc_message
 from ..template import render
-from . import EXIT_FINDINGS, EXIT_OK, UsageError, common
+from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, today
 
 HEADER = (
     "填写说明：# 开头的行是说明，可以保留。冒号后面填写内容，冒号后要有一个空格。\n"
@@ -46,14 +49,50 @@ def parents() -> list[argparse.ArgumentParser]:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "kind",
-        choices=["application", "assessment"],
-        help="application = 申报，assessment = 年度自查",
+        choices=["application", "assessment", "cycle"],
+        help="application = 申报，assessment = 年度自查，cycle = 新年度的周期（市人社局使用）",
     )
-    p.add_argument("--code", required=True, help="本单位统一社会信用代码（18 位）")
-    p.add_argument("--cycle", required=True, help="年度，如 2026")
+    p.add_argument("year", nargs="?", help="cycle：新年度，如 2027")
+    p.add_argument("--from", dest="from_cycle", help="cycle：沿用哪个年度，默认上一年")
+    p.add_argument("--code", help="本单位统一社会信用代码（18 位）")
+    p.add_argument("--cycle", help="年度，如 2026")
+
+
+def _year(text: str | None, what: str) -> str:
+    if not (text and len(text) == 4 and text.isdigit()):
+        raise UsageError(f"{what}“{text or ''}”应为四位数字，如 2027。")
+    return text
+
+
+def run_cycle(args: argparse.Namespace) -> int:
+    from ..newcycle import CycleError, open_cycle
+
+    new_id = _year(args.year, "新年度")
+    from_id = _year(args.from_cycle or str(int(new_id) - 1), "--from 年度")
+    folder = args.root / "cycles" / new_id
+    if folder.exists():
+        sys.stderr.write(f"cebase：{folder} 已存在，未覆盖。如需重新生成，请先删除或改名。\n")
+        return EXIT_FINDINGS
+    try:
+        made = open_cycle(scan(args.root), new_id, from_id, today(args))
+    except CycleError as exc:
+        raise UsageError(str(exc)) from None
+    for rel, text in made.files.items():
+        (args.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (args.root / rel).write_text(text, "utf-8")
+        sys.stdout.write(f"已生成 {rel}\n")
+    sys.stdout.write(
+        f"既有基地 {len(made.incumbents)} 个（{today(args)} 认定有效）。请按 cycle.yaml 中的中文说明"
+        "填写新通知的标题和日期，然后运行 `cebase validate` 检查。\n"
+    )
+    return EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.kind == "cycle":
+        return run_cycle(args)
+    if not args.code or not args.cycle:
+        raise UsageError("生成申报或年度自查模板需要 --code 本单位代码 和 --cycle 年度。")
     code = args.code.strip().upper()
     problem = uscc_problem(code)
     if problem:
@@ -81,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
         rubric = reg.cycle_data(args.cycle, "rubric")
         if rubric:
             prefill["self_scores"] = {
-                ind["id"]: f"  # {ind['name']}（满分 {ind['max']} 分）"
+                ind["id"]: f"  # {ind['name']}"
+                + (f"（满分 {ind['max']} 分）" if "max" in ind else "（满分待市人社局确认）")
                 for ind in rubric["indicators"]
             }
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -178,6 +178,7 @@ from . import (  # noqa: E402
     catalogue,  # noqa: F401
     checklist,  # noqa: F401
     contact,  # noqa: F401
+    cycle,  # noqa: F401
     files,  # noqa: F401
     identity,  # noqa: F401
     numbers,  # noqa: F401

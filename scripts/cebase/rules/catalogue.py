@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..registry import Record
+from ..vocab import PENDING_CONFIRMATION
 from . import Context, at, per_run, rule
 
 # Where each kind of record names specialties: (path to a list, whether items carry levels).
@@ -38,6 +39,11 @@ def catalogue(ctx: Context, cycle_id: str) -> dict[str, dict[str, Any]] | None:
     )
 
 
+def _pending(ctx: Context, cycle_id: str) -> bool:
+    data = ctx.cycle(cycle_id, "specialties")
+    return data is not None and data.get("status") == PENDING_CONFIRMATION
+
+
 @rule("specialty-code", "application", "assessment", "review", emits=("specialty-level",))
 def check_specialties(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Specialty codes are in the cycle's catalogue and levels are offered for them."""
@@ -54,6 +60,16 @@ def check_specialties(rec: Record, ctx: Context) -> Iterator[Finding]:
                 else (item["code"], (*list_path, i, "code"))
             )
             spec = cat.get(code)
+            if spec is None and _pending(ctx, str(data.get("cycle"))):
+                yield at(
+                    rec,
+                    code_path,
+                    "specialty-code",
+                    f"本周期的专业一览表（附件4）尚待市人社局公布，专业代码“{code}”暂无法核对。"
+                    "公布后请按公开站点的“专业目录”核对代码和级别。",
+                    severity=Severity.WARNING,
+                )
+                continue
             if spec is None:
                 yield at(
                     rec,

@@ -72,7 +72,9 @@ def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
             path = ("expert_review", "experts", i, "scores", ind_id)
             if ind is None:
                 yield at(rec, path, "review-scores", f"考核评估表中没有指标“{ind_id}”。", key=True)
-            elif not 0 <= dec(value) <= maximum(ind_id, ind):
+            elif "max" in ind and not 0 <= dec(value) <= maximum(
+                ind_id, ind
+            ):  # no max while 待确认
                 yield at(
                     rec,
                     path,
@@ -137,6 +139,15 @@ def check_outcome(rec: Record, ctx: Context) -> Iterator[Finding]:
     cycle = ctx.cycle(str(data["cycle"]))
     rubric = ctx.cycle(str(data["cycle"]), "rubric")
     if cycle is None or rubric is None:
+        return
+    if "grades" not in cycle or any("max" not in ind for ind in rubric["indicators"]):
+        yield at(
+            rec,
+            ("outcome", "decision"),
+            "review-outcome",
+            f"{data['cycle']} 年度的分数线或考核评估表的指标满分尚待市人社局确认，评审结论无从核对。"
+            f"请先在 cycles/{data['cycle']}/ 中补全并删除 status 标记，再录入结论。",
+        )
         return
     expected, _score, why = expected_decision(data, rubric, cycle)
     if expected is None:

@@ -426,7 +426,7 @@ def _nav(docs: Path) -> list[Any]:
 
     guide: list[Any] = have("guide/index.md", "guide/web-editor.md")
     guide.append({"字段说明": [f"guide/fields/{k}.md" for k in FIELD_KINDS]})
-    guide += have("guide/branch-protection.md")
+    guide += have("guide/branch-protection.md", "guide/admin.md")
     return [
         {"首页": "index.md"},
         {"基地名录": "bases/index.md"},
