@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from .schemas import resolve, schema
+from .schemas import SCHEMA_ID, resolve, schema, schema_dir
 
 INDENT = "  "
 
@@ -84,6 +86,12 @@ def _emit(node: Mapping[str, Any], pad: str, prefill: Mapping[str, Any], out: li
 
 def _flow(items: list[Any]) -> str:
     return "[" + ", ".join(json.dumps(i, ensure_ascii=False) for i in items) + "]"
+
+
+def schema_ref(target: Path, kind: str) -> str:
+    """The schema of ``kind`` relative to the file ``target`` (editors resolve it from there)."""
+    schema_file = schema_dir().resolve() / SCHEMA_ID.format(kind)
+    return Path(os.path.relpath(schema_file, target.parent.resolve())).as_posix()
 
 
 def render(kind: str, schema_ref: str, prefill: Mapping[str, Any], header: str = "") -> str:

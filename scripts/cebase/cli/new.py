@@ -8,7 +8,7 @@ import sys
 from ..idcodes import uscc_problem
 from ..registry import scan
 from ..rules.identity import uscc_message
-from ..template import render
+from ..template import render, schema_ref
 from . import EXIT_FINDINGS, EXIT_OK, UsageError, common
 
 HEADER = (
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if not inst_file.exists():
         inst_file.parent.mkdir(parents=True, exist_ok=True)
         inst_file.write_text(
-            render("institution", "../../schemas/institution.schema.json", {"uscc": code}, HEADER),
+            render("institution", schema_ref(inst_file, "institution"), {"uscc": code}, HEADER),
             "utf-8",
         )
         written.append(inst_file)
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             }
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
-        render(args.kind, "../../../schemas/" + f"{args.kind}.schema.json", prefill, HEADER),
+        render(args.kind, schema_ref(target, args.kind), prefill, HEADER),
         "utf-8",
     )
     written.append(target)
