@@ -40,3 +40,22 @@ def test_demo_headers_point_at_the_schemas() -> None:
     for file in EXAMPLES.rglob("*.yaml"):
         target = header_target(file)
         assert target.parent == REPO / "schemas" and target.is_file(), file
+
+
+@pytest.mark.parametrize(
+    "file",
+    sorted(EXAMPLES.glob("submissions/*/institution.yaml"))[:3]
+    + sorted(EXAMPLES.glob("submissions/*/2026/application.yaml"))
+    + sorted(EXAMPLES.glob("submissions/*/2026/assessment.yaml")),
+    ids=lambda p: p.relative_to(EXAMPLES).as_posix(),
+)
+def test_a_whole_record_renders_back_to_itself(file: Path) -> None:
+    """The site's forms write a whole record with this renderer: nothing is lost or added."""
+    from cebase.loader import load_yaml_bytes
+    from cebase.template import render
+
+    kind = file.stem
+    data = load_yaml_bytes(file.name, file.read_bytes()).document.data
+    text = render(kind, "x", data, complete=True, notes={"self_scores": {"A1": "师资"}})
+    again = load_yaml_bytes(file.name, text.encode("utf-8")).document.data
+    assert again == data

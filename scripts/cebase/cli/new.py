@@ -76,17 +76,17 @@ def run(args: argparse.Namespace) -> int:
         )
         written.append(inst_file)
     prefill: dict[str, object] = {"cycle": args.cycle}
+    notes: dict[str, dict[str, str]] = {}
     if args.kind == "assessment":
         prefill["self_report"] = "self-report.md"
         rubric = reg.cycle_data(args.cycle, "rubric")
         if rubric:
-            prefill["self_scores"] = {
-                ind["id"]: f"  # {ind['name']}（满分 {ind['max']} 分）"
-                for ind in rubric["indicators"]
+            notes["self_scores"] = {
+                ind["id"]: f"{ind['name']}（满分 {ind['max']} 分）" for ind in rubric["indicators"]
             }
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
-        render(args.kind, schema_ref(target, args.kind), prefill, HEADER),
+        render(args.kind, schema_ref(target, args.kind), prefill, HEADER, notes=notes),
         "utf-8",
     )
     written.append(target)
