@@ -161,3 +161,18 @@ def render(
     out.append("")
     _emit(root, "", prefill, out, complete, notes)
     return "\n".join(out).rstrip() + "\n"
+
+
+# The blank templates the site offers for download (docs/forms/templates/), written for
+# their place in the repository: ``submissions/<code>/institution.yaml`` and
+# ``submissions/<code>/<cycle>/<kind>.yaml``.
+BLANK_REFS = {
+    "institution": "../../schemas/institution.schema.json",
+    "application": "../../../schemas/application.schema.json",
+    "assessment": "../../../schemas/assessment.schema.json",
+}
+
+
+def blank_templates(header: str) -> dict[str, str]:
+    """File name -> text of each blank template."""
+    return {f"{kind}.yaml": render(kind, ref, {}, header) for kind, ref in BLANK_REFS.items()}
