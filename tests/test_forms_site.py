@@ -62,6 +62,18 @@ def plain(value: Any) -> Any:
     return value
 
 
+def publish_until_built(site: Path) -> None:
+    """The site publishes the schemas under /schemas/ and the rubric as open data; until
+    the build writes these two, add them as it will."""
+    if not (site / "schemas").is_dir():
+        shutil.copytree(REPO / "schemas", site / "schemas")
+    if not (site / "data/rubric.json").is_file():
+        rubric = yaml.safe_load((EXAMPLES / "cycles/2026/rubric.yaml").read_text("utf-8"))
+        (site / "data/rubric.json").write_text(
+            json.dumps({"cycle": "2026", **rubric}, ensure_ascii=False), "utf-8"
+        )
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NO_BROWSER = not Path(CHROMIUM).exists() and os.environ.get("CI") != "true"
 
@@ -74,15 +86,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("forms") / "site"
     assert build_site(EXAMPLES, out, DEMO_NOW).ok
-    # The site publishes the schemas under /schemas/ and the open data under /data/;
-    # until the build writes these two, add them as it will.
-    if not (out / "schemas").is_dir():
-        shutil.copytree(REPO / "schemas", out / "schemas")
-    if not (out / "data/rubric.json").is_file():
-        rubric = yaml.safe_load((EXAMPLES / "cycles/2026/rubric.yaml").read_text("utf-8"))
-        (out / "data/rubric.json").write_text(
-            json.dumps({"cycle": "2026", **rubric}, ensure_ascii=False), "utf-8"
-        )
+    publish_until_built(out)
     return out
 
 
@@ -261,3 +265,27 @@ def test_the_writer_is_the_template_writer(page: Any) -> None:
     )
     differ = [c[0] for c, text in zip(cases, got, strict=True) if text != c[3]]
     assert not differ
+
+
+AXE = REPO / ".cache/npm/node_modules/axe-core/axe.min.js"
+
+
+@pytest.mark.skipif(
+    not AXE.exists() and os.environ.get("CI") != "true", reason="axe-core missing (make test)"
+)
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_forms_are_accessible(page: Any, kind: str) -> None:
+    """WCAG 2.1 AA with the errors shown, and no sideways scroll at 200% zoom."""
+    open_form(page, kind)
+    page.get_by_role("button", name="检查全部").click()
+    page.add_script_tag(content=AXE.read_text("utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+    )
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
+    page.set_viewport_size({"width": 640, "height": 800})
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )

@@ -244,7 +244,7 @@
     var children = {};
     var id = nextId("o");
     var box = inList
-      ? el("div", { class: "cf-group" })
+      ? el("div", { class: path ? "cf-group cf-item" : "cf-top" })
       : el("fieldset", { class: "cf-group", id: id }, [el("legend", { text: labelText(node, required, key) }), help(node, id + "-help")]);
     var req = node.required || [];
     Object.keys(node.properties).forEach(function (k) {
