@@ -3,8 +3,8 @@
 Not a test: run it after changing the forms, look at the pictures, commit them.
     .venv/bin/python tests/guide_screenshots.py [OUT_DIR]
 It builds the demo site, fills each form with a demo record as a person would and saves
-the pages: the forms overview, each form (top and its generated file) and the printed
-draft of 附件1 (both pages, via Chromium's PDF print and pdftoppm when installed).
+the pages the guide shows: the forms overview, the top of a form, a repeating group and
+the generated file with its buttons.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def main(out: Path) -> None:
             for kind, relpath in CASES.items():
                 page.goto(f"{url}/forms/{kind}.html")
                 page.wait_for_selector(".cebase-form[data-ready='true']")
-                page.screenshot(path=out / f"form-{kind}.png")
+                if kind == "institution":
+                    page.screenshot(path=out / f"form-{kind}.png")
                 if kind != "institution":
                     page.get_by_label("本单位统一社会信用代码").fill(relpath.split("/")[1])
                 fill(page, "", plain(load(EXAMPLES / relpath)))
@@ -59,8 +60,8 @@ def main(out: Path) -> None:
                 page.get_by_role("button", name="检查全部").click()
                 page.wait_for_timeout(400)
                 page.locator(".cf-actions").scroll_into_view_if_needed()
-                page.locator(".cf-actions").screenshot(path=out / f"form-{kind}-file.png")
-                page.screenshot(path=out / f"form-{kind}-full.png", full_page=True)
+                if kind == "application":
+                    page.locator(".cf-actions").screenshot(path=out / f"form-{kind}-file.png")
             browser.close()
 
 

@@ -201,6 +201,10 @@ def test_a_person_fills_the_form_and_the_file_validates(
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{REPOSITORY}/new/main"
     query = parse_qs(parts.query)
     assert query["filename"] == [CASES[kind]] and query["value"] == [text]
+    # a later file goes to the branch of the pull request already opened
+    page.get_by_label("提交到的分支").fill("apply/2026")
+    href = page.get_by_role("link", name="在网页编辑器中新建此文件").get_attribute("href")
+    assert urlsplit(href).path.endswith("/new/apply/2026")
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))

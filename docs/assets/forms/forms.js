@@ -348,14 +348,18 @@
   }
 
   /** The web editor's "new file" page with path (and, on GitHub, the content) filled in. */
+  function segments(path) {
+    return path.split("/").map(encodeURIComponent).join("/");
+  }
+
   function newFileUrl(repo, path, text) {
     var folder = path.split("/").slice(0, -1).join("/");
     var name = path.split("/").pop();
     if (repo.platform === "github") {
-      return repo.url + "/new/" + encodeURIComponent(repo.branch) + "?filename=" + encodeURIComponent(path) + "&value=" + encodeURIComponent(text);
+      return repo.url + "/new/" + segments(repo.branch) + "?filename=" + encodeURIComponent(path) + "&value=" + encodeURIComponent(text);
     }
     // Gitea / Forgejo: the folder is filled in; the file name and the copied text are pasted
-    return repo.url + "/_new/" + encodeURIComponent(repo.branch) + "/" + folder.split("/").map(encodeURIComponent).join("/") + "/?filename=" + encodeURIComponent(name);
+    return repo.url + "/_new/" + segments(repo.branch) + "/" + segments(folder) + "/?filename=" + encodeURIComponent(name);
   }
 
   function mount(host) {
@@ -410,6 +414,8 @@
     var copy = el("button", { type: "button", class: "md-button cf-copy", text: "复制内容" });
     var repo = repository();
     var editor = repo ? el("a", { class: "md-button cf-editor", href: "#", target: "_blank", rel: "noopener", text: "在网页编辑器中新建此文件" }) : null;
+    var branchId = nextId("branch");
+    var branch = repo ? el("input", { type: "text", id: branchId, value: repo.branch, autocomplete: "off", class: "cf-branch" }) : null;
     var loadId = nextId("load");
     var load = el("input", { type: "file", id: loadId, accept: ".yaml,.yml,text/yaml", class: "cf-load" });
     var showAll = false;
@@ -420,6 +426,11 @@
       summary,
       el("label", { for: output.id, text: "文件内容（与 cebase new 生成的模板格式相同）" }),
       output,
+      repo ? el("div", { class: "cf-field" }, [
+        el("label", { for: branchId, text: "提交到的分支" }),
+        branch,
+        el("p", { class: "cf-help", text: "第一个文件保持 " + repo.branch + "，在编辑器中选择“新建分支并发起拉取请求”；已经发起拉取请求的，填写该请求的分支名，后面的文件就提交到同一个拉取请求中。" }),
+      ]) : null,
       el("p", { class: "cf-buttons" }, [download, copy, editor]),
       repo ? null : el("p", { class: "cf-help", text: "本站没有配置登记册仓库地址，请下载或复制后到仓库网页中新建文件。" }),
       el("p", { class: "cf-copied", role: "status", "aria-live": "polite" }),
@@ -449,7 +460,7 @@
       var path = spec.folder({ uscc: v.uscc || "<统一社会信用代码>", cycle: v.cycle || "<年度>" }) + "/" + spec.file;
       pathText.textContent = path;
       download.href = "data:text/yaml;charset=utf-8," + encodeURIComponent(text);
-      if (editor) editor.href = newFileUrl(repo, path, text);
+      if (editor) editor.href = newFileUrl({ url: repo.url, platform: repo.platform, branch: branch.value.trim() || repo.branch }, path, text);
       var errors = [];
       check(v.data);
       (check.errors || []).forEach(function (e) {
@@ -500,6 +511,7 @@
       if (bad) bad.focus();
     });
     actions.insertBefore(checkAll, summary);
+    if (branch) branch.addEventListener("input", refresh);
     copy.addEventListener("click", function () { copyText(output, actions.querySelector(".cf-copied")); });
     if (editor) editor.addEventListener("click", function () { copyText(output, actions.querySelector(".cf-copied"), true); });
     load.addEventListener("change", function () {
