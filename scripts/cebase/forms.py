@@ -234,37 +234,38 @@ def render(
     )
     chosen = [f for f in forms_for(sub) if which is None or f in which]
     env = _env()
-    pages = []
-    for form in chosen:
-        extra: dict[str, Any] = {}
-        if form == "1":
-            extra["faculty"] = _faculty_rows(ctx.data["conditions"]["faculty"]["counts"])
-        if form == "3":
-            fin = ctx.data["finance"]
-            extra["balance"] = dec(fin["income_total"]) - dec(fin["expenditure_total"])
-        if form == "2" and ctx.rubric is not None:
-            extra["rows"], extra["totals"] = _rubric_rows(ctx)
-        # already escaped by autoescape; Markup keeps the page template from escaping it twice
-        html = Markup(
-            env.get_template(f"form{form}.html.j2").render(
-                ctx=ctx,
-                inst=ctx.institution,
-                d=ctx.data,
-                title=FORMS[form][1],
-                number=form,
-                levels=LEVELS,
-                rule_names=RULE_NAMES,
-                materials=_materials(ctx.data) if form == "1" else [],
-                **extra,
-            )
-        )
-        # 附件2 is tightened to fit one A4 page
-        pages.append(
-            {"html": html, "compact": form == "2", "number": form, "title": FORMS[form][1]}
-        )
+    pages = [_page(env, ctx, form) for form in chosen]
     names = "、".join(f"附件{f}" for f in chosen)
     return env.get_template("page.html.j2").render(
         pages=pages,
         draft=DRAFT_MARK if draft else "",
         doc_title=f"{ctx.institution.get('name', sub.uscc)} {sub.cycle} 年度 {names}",
     )
+
+
+def _page(env: Environment, ctx: FormContext, form: str) -> dict[str, Any]:
+    """One form (附件1, 2 or 3) of the printed document."""
+    extra: dict[str, Any] = {}
+    if form == "1":
+        extra["faculty"] = _faculty_rows(ctx.data["conditions"]["faculty"]["counts"])
+    if form == "3":
+        fin = ctx.data["finance"]
+        extra["balance"] = dec(fin["income_total"]) - dec(fin["expenditure_total"])
+    if form == "2" and ctx.rubric is not None:
+        extra["rows"], extra["totals"] = _rubric_rows(ctx)
+    # already escaped by autoescape; Markup keeps the page template from escaping it twice
+    html = Markup(
+        env.get_template(f"form{form}.html.j2").render(
+            ctx=ctx,
+            inst=ctx.institution,
+            d=ctx.data,
+            title=FORMS[form][1],
+            number=form,
+            levels=LEVELS,
+            rule_names=RULE_NAMES,
+            materials=_materials(ctx.data) if form == "1" else [],
+            **extra,
+        )
+    )
+    # 附件2 is tightened to fit one A4 page
+    return {"html": html, "compact": form == "2", "number": form, "title": FORMS[form][1]}
