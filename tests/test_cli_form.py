@@ -124,6 +124,17 @@ def test_draft_when_only_stamped_scans_are_missing(
     assert '<div class="watermark" aria-hidden="true"><span>草稿（未盖章）</span></div>' in html
 
 
+def test_draft_when_the_named_scan_is_not_uploaded(
+    run_cli, demo_copy: Path, tmp_path: Path
+) -> None:
+    (demo_copy / APPLICATION / "attachments/application-form.pdf").unlink()
+    out = tmp_path / "draft.html"
+    code, stdout, err = form(run_cli, demo_copy, APPLICATION, out)
+    assert code == 0, err
+    assert "材料只差盖章扫描件：申报表（附件1）盖章扫描件。" in stdout
+    assert "草稿（未盖章）" in out.read_text(encoding="utf-8")
+
+
 def test_draft_of_an_assessment_without_its_stamped_forms(
     run_cli, demo_copy: Path, tmp_path: Path
 ) -> None:
