@@ -299,7 +299,11 @@
     var s = err.parentSchema ? W.resolve(err.parentSchema, schemas) : {};
     var p = err.params || {};
     switch (err.keyword) {
-      case "required": return "必填：请填写“" + p.missingProperty + "”。";
+      case "required": {
+        var prop = s.properties && s.properties[p.missingProperty];
+        var name = prop ? W.resolve(prop, schemas).title || p.missingProperty : p.missingProperty;
+        return "必填：请填写“" + name + "”。";
+      }
       case "type": return "应为" + (TYPE_NAMES[p.type] || p.type) + "。";
       case "enum": return "请从列表中选择。";
       case "pattern": return "格式不正确。" + (s["x-format-hint"] || s.description || "");
