@@ -42,6 +42,12 @@ def test_blank_templates_are_current() -> None:
         )
 
 
+def test_self_report_skeleton_is_current() -> None:
+    from cebase.cli.new import SELF_REPORT
+
+    assert (FORMS / "templates/self-report.txt").read_text("utf-8") == SELF_REPORT.format(name="")
+
+
 def load(path: Path) -> Any:
     doc = load_yaml_bytes(path.name, path.read_bytes()).document
     assert doc is not None
