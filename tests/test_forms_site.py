@@ -169,6 +169,15 @@ def registry_with(tmp_path: Path, kind: str, text: str) -> tuple[Path, str]:
     return root, CASES[kind]
 
 
+def test_site_offers_the_blank_templates(page: Any, site: Path) -> None:
+    page.goto(f"{page.base}/forms/index.html")
+    for name, text in blank_templates(HEADER).items():
+        link = page.locator(f'a[download="{name}"]')
+        with page.expect_download() as info:
+            link.click()
+        assert Path(info.value.path()).read_text("utf-8") == text
+
+
 @pytest.mark.parametrize("kind", sorted(CASES))
 def test_a_person_fills_the_form_and_the_file_validates(
     page: Any, run_cli, tmp_path: Path, kind: str
