@@ -261,6 +261,27 @@ def test_catalogue_choices(page: Any) -> None:
     assert len(options) == len(catalogue["specialties"]) + 1
     first = catalogue["specialties"][0]
     assert any(o.startswith(f"{first['code']} {first['name']}") for o in options)
+    # only the catalogue's levels of the chosen specialty can be ticked
+    narrow = next(s for s in catalogue["specialties"] if "初级" not in s["levels"])
+    page.locator('[data-path="/specialties/0/code"]').select_option(narrow["code"])
+    levels = page.locator('[data-path="/specialties/0/levels"]')
+    assert levels.locator('input[value="初级"]').is_disabled()
+    assert levels.locator(f'input[value="{narrow["levels"][0]}"]').is_enabled()
+
+
+def test_a_loaded_value_outside_the_choices_is_kept_and_flagged(page: Any, tmp_path: Path) -> None:
+    source = EXAMPLES / CASES["institution"]
+    wrong = tmp_path / "institution.yaml"
+    wrong.write_text(
+        source.read_text("utf-8").replace("category: ", "category: 培训学校 # ", 1), "utf-8"
+    )
+    open_form(page, "institution")
+    page.get_by_label("载入已有的 institution.yaml").set_input_files(str(wrong))
+    page.wait_for_function("document.querySelector('.cf-copied').textContent.includes('已载入')")
+    category = page.get_by_label("单位性质")
+    assert category.input_value() == "培训学校"
+    assert category.get_attribute("aria-invalid") == "true"
+    assert 'category: "培训学校"' in page.locator(".cf-output").input_value()
 
 
 def test_the_writer_is_the_template_writer(page: Any) -> None:

@@ -97,7 +97,8 @@
     } else if (type === "string" && (node.maxLength || 0) > 200) {
       input = el("textarea", { id: id, rows: 4, "aria-describedby": described });
     } else {
-      var attrs = { id: id, type: node.format === "date" ? "date" : "text", "aria-describedby": described, autocomplete: "off" };
+      var attrs = { id: id, type: "text", "aria-describedby": described, autocomplete: "off" };
+      if (node.format === "date") attrs.placeholder = "YYYY-MM-DD";
       if (type === "integer") attrs.inputmode = "numeric";
       if (type === "number") attrs.inputmode = "decimal";
       if (node.format === "email") attrs.type = "email";
@@ -114,6 +115,7 @@
     ctx.fields[path] = { input: input, error: wrapper.querySelector(".cf-error") };
     return {
       el: wrapper,
+      input: input,
       get: function () {
         if (type === "boolean") return input.checked ? true : required ? false : undefined;
         var text = input.value.trim();
@@ -125,8 +127,16 @@
         return text;
       },
       set: function (v) {
-        if (type === "boolean") input.checked = v === true;
-        else input.value = v === undefined || v === null ? "" : String(v);
+        if (type === "boolean") {
+          input.checked = v === true;
+          return;
+        }
+        var text = v === undefined || v === null ? "" : String(v);
+        if (input.tagName === "SELECT" && text && !input.querySelector('option[value="' + CSS.escape(text) + '"]')) {
+          // a loaded value outside the choices is kept, shown and flagged, never dropped
+          input.appendChild(el("option", { value: text, text: text + "（不在可选范围内，请重新选择）" }));
+        }
+        input.value = text;
       },
     };
   }
@@ -138,6 +148,7 @@
       var box = el("input", { type: "checkbox", id: boxId, value: String(v) });
       return { box: box, el: el("span", { class: "cf-choice" }, [box, el("label", { for: boxId, text: String(v) })]) };
     });
+    var lastAllowed = null;
     var group = el("fieldset", { class: "cf-choices", id: id, "aria-describedby": id + "-help " + id + "-err" }, [
       el("legend", { text: labelText(node, required, key) }),
     ].concat(boxes.map(function (b) { return b.el; })).concat([help(node, id + "-help"), errorSlot(id + "-err")]));
@@ -145,12 +156,28 @@
     ctx.fields[path] = { input: boxes[0].box, error: group.querySelector(".cf-error") };
     return {
       el: group,
+      // only these values may be ticked (the catalogue's levels of the chosen specialty)
+      allow: function (allowed) {
+        lastAllowed = allowed;
+        boxes.forEach(function (b) {
+          b.box.disabled = !!allowed && allowed.indexOf(b.box.value) < 0 && !b.box.checked;
+        });
+      },
       get: function () {
         var v = boxes.filter(function (b) { return b.box.checked; }).map(function (b) { return b.box.value; });
         return v.length || required ? v : undefined;
       },
       set: function (values) {
-        boxes.forEach(function (b) { b.box.checked = Array.isArray(values) && values.indexOf(b.box.value) >= 0; });
+        (Array.isArray(values) ? values : []).forEach(function (v) {
+          if (boxes.some(function (b) { return b.box.value === String(v); })) return;
+          var boxId = nextId("c");
+          var box = el("input", { type: "checkbox", id: boxId, value: String(v) });
+          var label = el("label", { for: boxId, text: String(v) + "（不在可选范围内）" });
+          boxes.push({ box: box, el: el("span", { class: "cf-choice" }, [box, label]) });
+          group.insertBefore(boxes[boxes.length - 1].el, group.querySelector(".cf-help, .cf-error"));
+        });
+        boxes.forEach(function (b) { b.box.checked = Array.isArray(values) && values.map(String).indexOf(b.box.value) >= 0; });
+        this.allow(lastAllowed);
       },
     };
   }
@@ -253,6 +280,7 @@
     });
     box.appendChild(errorSlot(id + "-err"));
     ctx.fields[path] = { input: box.querySelector("input, select, textarea"), error: box.lastChild };
+    linkLevels(ctx, children);
     return {
       el: box,
       get: function () {
@@ -262,6 +290,20 @@
       },
       set: function (v) { Object.keys(children).forEach(function (k) { children[k].set((v || {})[k]); }); },
     };
+  }
+
+  /** A specialty and its levels side by side: offer only the catalogue's levels. */
+  function linkLevels(ctx, children) {
+    var code = children.code;
+    var levels = children.levels;
+    if (!code || !code.input || code.input.tagName !== "SELECT" || !levels || !levels.allow) return;
+    var update = function () {
+      var entry = ctx.catalogue.filter(function (s) { return s.code === code.input.value; })[0];
+      levels.allow(entry ? entry.levels : null);
+    };
+    code.input.addEventListener("change", update);
+    var set = code.set;
+    code.set = function (v) { set(v); update(); };
   }
 
   function build(ctx, raw, key, path, required, inList) {
