@@ -52,6 +52,8 @@ def main(out: Path) -> None:
                 if kind != "institution":
                     page.get_by_label("本单位统一社会信用代码").fill(relpath.split("/")[1])
                 fill(page, "", plain(load(EXAMPLES / relpath)))
+                # the sticky header would cover part of an element's picture
+                page.add_style_tag(content=".md-header { position: static !important; }")
                 part = {"application": "/specialties", "assessment": "/finance/income"}.get(kind)
                 if part:
                     page.locator(f'[data-path="{part}"]').screenshot(
