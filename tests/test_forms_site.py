@@ -329,3 +329,22 @@ def test_forms_are_accessible(page: Any, kind: str) -> None:
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         <= 0
     )
+
+
+def test_self_scores_without_a_published_rubric(page: Any, site: Path) -> None:
+    """Without data/rubric.json a person types each indicator and its score."""
+    rubric = site / "data/rubric.json"
+    saved = rubric.read_bytes()
+    rubric.unlink()
+    try:
+        open_form(page, "assessment")
+        scores = page.locator('[data-path="/self_scores"]')
+        for i, (indicator, score) in enumerate([("A1", "9"), ("B2", "7.5")]):
+            scores.locator(":scope > button.cf-add").click()
+            page.locator(f'[data-path="/self_scores/{i}/id"]').fill(indicator)
+            page.locator(f'[data-path="/self_scores/{i}/score"]').fill(score)
+        page.wait_for_timeout(300)
+        text = page.locator(".cf-output").input_value()
+    finally:
+        rubric.write_bytes(saved)
+    assert "self_scores:\n  A1: 9\n  B2: 7.5\n" in text
