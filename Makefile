@@ -6,7 +6,7 @@ LOCK   := requirements/lock.txt
 DEMO_DATE ?= 2025-12-22
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test browser bench lock
+.PHONY: demo test browser bench lock npm-tools
 
 # Every dependency (test and site included) and the build backend come from the lock file,
 # checked against its hashes, so an intranet mirror serves exactly what CI tested;
@@ -37,12 +37,18 @@ demo: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
 
-# axe-core (npm) for the accessibility audit, kept out of the repository.
+# npm tools for the tests, kept out of the repository: axe-core (accessibility audit) and
+# yaml-language-server (the schemas in editors). One install: a second `npm install
+# --no-save` into the same prefix would prune the first one's packages.
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
-$(AXE):
-	npm install --prefix .cache/npm --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4
+YLS := .cache/npm/node_modules/yaml-language-server/bin/yaml-language-server
+NPM_TOOLS := axe-core@4 yaml-language-server@1
+$(AXE) $(YLS) &:
+	npm install --prefix .cache/npm --no-save --no-package-lock --no-audit --no-fund --silent $(NPM_TOOLS)
 
-test: $(STAMP) browser $(AXE)
+npm-tools: $(AXE) $(YLS)
+
+test: $(STAMP) browser $(AXE) $(YLS)
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -132,7 +132,8 @@ def test_new_writes_a_template_that_validates_once_filled(
     folder = root / "submissions" / CODE
     target = folder / "2026" / f"{kind}.yaml"
     text = target.read_text("utf-8")
-    assert text.startswith(f"# yaml-language-server: $schema=../../../schemas/{kind}.schema.json")
+    ref = text.split("\n", 1)[0].removeprefix("# yaml-language-server: $schema=")
+    assert (target.parent / ref).resolve() == schemas.schema_dir().resolve() / f"{kind}.schema.json"
     template = load_yaml_bytes("t.yaml", text.encode()).document
     assert template is not None, "the template must load with the strict loader"
     # every field of the schema is in the template, and only blanks are invalid

@@ -42,7 +42,7 @@ def nodes(node: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def test_every_kind_has_a_schema() -> None:
     for kind in schemas.KINDS:
-        assert schemas.schema(kind)["$id"] == schemas.SCHEMA_ID.format(kind)
+        assert (schemas.schema_dir() / schemas.SCHEMA_ID.format(kind)).is_file()
 
 
 @pytest.mark.parametrize("kind", [*schemas.KINDS, "defs"])

@@ -33,7 +33,10 @@ KINDS = (
     "rubric",
     "checklists",
 )
-SCHEMA_ID = "urn:cebase:schema:{}"
+# A schema's URI is its file name: the files carry no ``$id`` and refer to each
+# other by relative file references (``defs.schema.json#/$defs/date``), which
+# resolve beside the file in any tool (check-jsonschema, yaml-language-server, ajv).
+SCHEMA_ID = "{}.schema.json"
 
 
 def schema_dir() -> Path:
@@ -58,7 +61,7 @@ def schema(kind: str) -> dict[str, Any]:
 
 @functools.cache
 def _registry() -> Registry:
-    resources = [(s["$id"], Resource.from_contents(s)) for s in _load_all().values()]
+    resources = [(SCHEMA_ID.format(k), Resource.from_contents(s)) for k, s in _load_all().items()]
     return Registry().with_resources(resources)
 
 

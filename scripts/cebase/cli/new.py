@@ -11,7 +11,7 @@ import sys
 from ..idcodes import uscc_problem
 from ..registry import scan
 from ..rules.identity import uscc_message
-from ..template import render
+from ..template import render, schema_ref
 from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, today
 
 HEADER = (
@@ -110,23 +110,24 @@ def run(args: argparse.Namespace) -> int:
     if not inst_file.exists():
         inst_file.parent.mkdir(parents=True, exist_ok=True)
         inst_file.write_text(
-            render("institution", "../../schemas/institution.schema.json", {"uscc": code}, HEADER),
+            render("institution", schema_ref(inst_file, "institution"), {"uscc": code}, HEADER),
             "utf-8",
         )
         written.append(inst_file)
     prefill: dict[str, object] = {"cycle": args.cycle}
+    notes: dict[str, dict[str, str]] = {}
     if args.kind == "assessment":
         prefill["self_report"] = "self-report.md"
         rubric = reg.cycle_data(args.cycle, "rubric")
         if rubric:
-            prefill["self_scores"] = {
-                ind["id"]: f"  # {ind['name']}"
+            notes["self_scores"] = {
+                ind["id"]: ind["name"]
                 + (f"（满分 {ind['max']} 分）" if "max" in ind else "（满分待市人社局确认）")
                 for ind in rubric["indicators"]
             }
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
-        render(args.kind, "../../../schemas/" + f"{args.kind}.schema.json", prefill, HEADER),
+        render(args.kind, schema_ref(target, args.kind), prefill, HEADER, notes=notes),
         "utf-8",
     )
     written.append(target)
