@@ -36,7 +36,7 @@ def test_help_is_chinese(capsys: pytest.CaptureFixture[str], argv: list[str]) ->
     ("argv", "expected"),
     [
         (["new", "foo", "--code", "x", "--cycle", "2026"], "“foo”不是可选值"),
-        (["new", "application"], "缺少必需的参数：--code, --cycle"),
+        (["form"], "缺少必需的参数：PATH, -o/--output"),
         (["status", "--bogus"], "不认识的参数：--bogus"),
         (["form", "x", "-o"], "参数 -o/--output：需要一个值"),
         (["validate", "--now", "2025/1/1"], "日期“2025/1/1”应写成 YYYY-MM-DD"),
