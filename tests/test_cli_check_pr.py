@@ -268,7 +268,7 @@ def test_subprocess_writes_both_reports(repo: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 1, proc.stderr
     assert "::error file=submissions/" in proc.stdout and "title=gate-symlink" in proc.stdout
-    report = (out / "report.md").read_text("utf-8")
+    report = (out / "comment.md").read_text("utf-8")
     assert (
         report.startswith("<!-- cebase-gate -->\n")
         and "❌ 需要修改" in report
@@ -291,7 +291,7 @@ def test_failing_report_reads_as_html(
         capsys=capsys,
     )
     assert code == 1
-    text = (tmp_path / "report.md").read_text("utf-8")
+    text = (tmp_path / "comment.md").read_text("utf-8")
     html = markdown.markdown(text, extensions=["tables"])
     assert "<h2>继续教育基地材料自动检查</h2>" in html
     assert "需要修改" in html and "finance-statement.pdf" in html.replace("\\", "")
