@@ -21,6 +21,7 @@ import yaml
 from cebase.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gate"
 NEW_APP = "12650104DEM0A0019H"  # a new applicant: its whole folder arrives by pull request
 SELF = "91650102DEM0T01784"  # a certified base filing its self-inspection
 LATE = "12650109DEM0H0084P"  # an applicant with an extension in cycle.yaml (until 2025-11-14)
@@ -100,7 +101,18 @@ def id_in_file_name(repo: Path) -> None:
     )
 
 
+def bad_attachments(repo: Path) -> None:
+    """An oversized referenced PDF, a PNG named .pdf, and an oversized file nothing refers to."""
+    restore(f"submissions/{SELF}/2026")(repo)
+    folder = repo / f"submissions/{SELF}/2026/attachments"
+    big = b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024)
+    (folder / "assessment-form.pdf").write_bytes(big)
+    (folder / "finance-statement.pdf").write_bytes((FIXTURES / "photo.png").read_bytes())
+    (folder / "spare.pdf").write_bytes(big)
+
+
 BRANCHES: dict[str, Callable[[Path], None]] = {
+    "bad-attachments": bad_attachments,
     "id-in-file-name": id_in_file_name,
     "new-application": restore(f"submissions/{NEW_APP}"),
     "self-inspection": restore(f"submissions/{SELF}/2026"),
@@ -326,3 +338,22 @@ def test_an_id_number_in_a_file_name_is_never_repeated(repo: Path, tmp_path: Pat
         *(f.read_text("utf-8") for f in out.iterdir()),
     ):
         assert "650102198001011234" not in text
+
+
+def test_one_finding_per_attachment_problem(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = check_pr(
+        repo, "bad-attachments", maintainer(SELF), "2025-11-06", capsys=capsys
+    )
+    problems = sorted(
+        (f["rule"], f["field"] or str(f["path"]).rsplit("/", 1)[-1])
+        for f in findings
+        if str(f["rule"]).startswith("attachment-") or f["rule"] == "gate-file-type"
+    )
+    assert code == 1
+    # The records' rule reports what they refer to; the gate only what nothing refers to.
+    assert problems == [
+        ("attachment-size", "attachments[0].file"),
+        ("attachment-size", "spare.pdf"),
+        ("attachment-type", "attachments[1].file"),
+        ("attachment-unused", "spare.pdf"),
+    ], problems
