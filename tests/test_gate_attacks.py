@@ -259,3 +259,12 @@ def test_too_many_files(repo: Path, capsys) -> None:
     code, findings = check(repo, head, ATTACKER, capsys)
     limits = [f for f in findings if f["rule"] == "gate-limit"]
     assert code == 1 and {f["path"] for f in limits} == {"", folder.rstrip("/")}
+
+
+def test_a_name_outside_the_basic_plane_keeps_working(repo: Path, capsys) -> None:
+    path = f"submissions/{OWN}/institution.yaml"
+    old = text(repo, main_sha(repo), path).decode("utf-8")
+    new = old.replace("name: ", "name: 𠀀", 1).encode("utf-8")
+    head = commit(repo, [main_sha(repo)], {path.encode(): new})
+    code, findings = check(repo, head, ATTACKER, capsys)
+    assert (code, findings) == (0, [])
