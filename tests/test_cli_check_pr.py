@@ -357,3 +357,37 @@ def test_one_finding_per_attachment_problem(repo: Path, capsys: pytest.CaptureFi
         ("attachment-type", "attachments[1].file"),
         ("attachment-unused", "spare.pdf"),
     ], problems
+
+
+def test_the_comment_and_report_formats(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check-pr", "--root", str(repo), "--base", "main", "--head", "symlink"]
+    argv += ["--author", maintainer(REVIEWED), "--now", "2025-11-06"]
+    assert main([*argv, "--format", "report"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["format"] == "cebase-gate-report/1" and report["ok"] is False
+    assert "市人社局专业技术人员管理科（0991-4656129）" in report["contacts"]
+    assert main([*argv, "--format", "comment"]) == 1
+    text = capsys.readouterr().out
+    assert (
+        text.startswith("<!-- cebase-gate -->") and "符号链接" in text and "0991\\-4656129" in text
+    )
+
+
+def test_the_comment_module_renders_a_report_file(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cebase.gate import comment
+
+    check_pr(
+        repo,
+        "symlink",
+        maintainer(REVIEWED),
+        "2025-11-06",
+        "--report-dir",
+        str(tmp_path),
+        capsys=capsys,
+    )
+    assert comment.main([str(tmp_path / "report.json")]) == 0
+    assert capsys.readouterr().out == (tmp_path / "comment.md").read_text("utf-8")
+    assert comment.main([str(tmp_path / "missing.json")]) == 0
+    assert "检查未能完成" in capsys.readouterr().out

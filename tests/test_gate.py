@@ -431,7 +431,7 @@ def _report(tmp_path: Path, name: str, findings: list[Finding]) -> dict:
 
 def test_report_passes(tmp_path: Path) -> None:
     text = comment.render(_report(tmp_path, "示例单位", []))
-    assert text.startswith(gate.MARKER + "\n")
+    assert text.startswith(comment.MARKER + "\n")
     assert "✅ 可以进入人工审核" in text and "❌" not in text
     assert (
         "示例单位" in text

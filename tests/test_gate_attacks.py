@@ -268,3 +268,17 @@ def test_a_name_outside_the_basic_plane_keeps_working(repo: Path, capsys) -> Non
     head = commit(repo, [main_sha(repo)], {path.encode(): new})
     code, findings = check(repo, head, ATTACKER, capsys)
     assert (code, findings) == (0, [])
+
+
+def test_a_conflicting_pull_request_is_refused_with_its_paths(repo: Path, capsys) -> None:
+    root = main_sha(repo)
+    path = f"submissions/{OWN}/institution.yaml"
+    old = text(repo, root, path)
+    ours = commit(repo, [root], {path.encode(): old.replace(b"name: ", b"name: A", 1)})
+    theirs = commit(repo, [root], {path.encode(): old.replace(b"name: ", b"name: B", 1)})
+    git(repo, "branch", "-f", "conflict-main", ours)
+    argv = ["check-pr", "--root", str(repo), "--base", "conflict-main", "--head", theirs]
+    code = main([*argv, "--author", ATTACKER, "--now", "2025-11-05", "--format", "json"])
+    findings = json.loads(capsys.readouterr()[0])["findings"]
+    conflicts = [f for f in findings if f["rule"] == "gate-conflict"]
+    assert code == 1 and len(conflicts) == 1 and path in conflicts[0]["message"]

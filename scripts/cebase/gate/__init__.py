@@ -10,20 +10,20 @@ A pull request is data, never code. Its stages, one module each:
   reviewed records) and ``identity`` (incumbents, names);
 - ``run``: reads the merge with Git (``cebase.git``), validates the touched records,
   runs the change rules;
-- ``report`` and ``comment``: the structured report and the comment rendered from it.
+- ``report`` and ``comment``: the structured report and the comment rendered from it
+  (``python -I -m cebase.gate.comment REPORT.json``; not imported here, so that it
+  runs as a script without a second copy of itself).
 """
 
 from __future__ import annotations
 
 from .change import Change, GitTree, Request, Tree, Where, where
 from .checks import check_changes
-from .comment import MARKER, render
 from .rule import CHANGE_RULES
 from .run import BadRevision, Result, run, scope, touched_submissions
 
 __all__ = [
     "CHANGE_RULES",
-    "MARKER",
     "BadRevision",
     "Change",
     "GitTree",
@@ -32,7 +32,6 @@ __all__ = [
     "Tree",
     "Where",
     "check_changes",
-    "render",
     "run",
     "scope",
     "touched_submissions",

@@ -21,7 +21,7 @@ from ..git import GitError, Repo, open_repo
 from ..registry import Registry, Submission, scan
 from ..rules import Context, strings
 from ..validate import validate
-from .change import Change, GitTree, Request, changes_from, decode
+from .change import Change, GitTree, Request, changes_from, decode, shown
 from .checks import check_changes
 from .files import name_problem
 from .rule import whole
@@ -108,7 +108,7 @@ def read_request(
         problems.append(
             whole(
                 "gate-conflict",
-                f"“{decode(raw)[0]}”与 main 分支上的最新版本冲突，无法自动合并。"
+                f"“{shown(decode(raw)[0])}”与 main 分支上的最新版本冲突，无法自动合并。"
                 "请先在网页上点击“Update branch”（更新分支）或合并 main 分支、解决冲突后再提交。",
             )
         )
