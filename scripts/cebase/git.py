@@ -9,11 +9,14 @@ working tree, runs hooks or filters, or follows replace refs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 MODE_TREE = 0o040000
 MODE_SYMLINK = 0o120000
@@ -141,12 +144,55 @@ class Repo:
         return sizes
 
     def blobs(self, oids: Sequence[str]) -> dict[str, bytes]:
-        """The contents of blobs by id, in one ``cat-file --batch``."""
-        if not oids:
-            return {}
+        """The contents of blobs by id (for a few small ones; ``iter_blobs`` streams)."""
+        return dict(self.iter_blobs(oids))
+
+    def iter_blobs(self, oids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+        """(id, contents) of each blob, streamed from one ``cat-file --batch``.
+
+        Ids are written by a thread while contents are read, so neither pipe
+        can fill up and stall the other, and only one blob is held at a time.
+        """
         unique = list(dict.fromkeys(oids))
-        out = self.git("cat-file", "--batch", stdin="".join(o + "\n" for o in unique).encode())
-        return dict(_parse_batch(out))
+        if not unique:
+            return
+        proc = subprocess.Popen(
+            ["git", "--no-replace-objects", "cat-file", "--batch"],
+            cwd=self.top,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, **_ENV},
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        writer = threading.Thread(target=_feed, args=(proc.stdin, unique), daemon=True)
+        writer.start()
+        try:
+            yield from _read_batch(proc.stdout, len(unique))
+        finally:
+            writer.join()
+            proc.stdout.close()
+            proc.wait()
+
+
+def _feed(pipe: IO[bytes], oids: list[str]) -> None:
+    with contextlib.suppress(BrokenPipeError):  # git stopped early: its error is read, not this
+        for start in range(0, len(oids), 512):
+            pipe.write("".join(o + "\n" for o in oids[start : start + 512]).encode("ascii"))
+    with contextlib.suppress(BrokenPipeError):
+        pipe.close()
+
+
+def _read_batch(out: IO[bytes], count: int) -> Iterator[tuple[str, bytes]]:
+    for _ in range(count):
+        header = out.readline().decode("ascii").split()
+        if len(header) < 3:  # "<oid> missing" or the end of the output
+            if not header:
+                return
+            continue
+        size = int(header[2])
+        data = out.read(size)
+        out.read(1)  # the newline after each object
+        yield header[0], data
 
 
 def parse_raw_diff(raw: bytes) -> Iterator[Entry]:
@@ -178,19 +224,6 @@ def parse_ls_tree(raw: bytes) -> Iterator[Entry]:
         meta, _, path = record.partition(b"\t")
         mode, _kind, oid, size = meta.decode("ascii").split()
         yield Entry(path, int(mode, 8), oid, int(size) if size != "-" else -1)
-
-
-def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:
-    pos = 0
-    while pos < len(out):
-        end = out.index(b"\n", pos)
-        header = out[pos:end].decode("ascii").split()
-        pos = end + 1
-        if len(header) < 3:  # "<oid> missing"
-            continue
-        size = int(header[2])
-        yield header[0], out[pos : pos + size]
-        pos += size + 1
 
 
 def open_repo(root: Path) -> tuple[Repo, str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 from .. import layout
@@ -125,6 +126,9 @@ class GitTree:
     def __init__(self, repo: Repo, tree: str) -> None:
         self.repo, self.tree = repo, tree
         self._folders: dict[str, dict[str, Entry]] = {}
+        # A folder holding this tree's placed regular files (registry root, prefix):
+        # reading them there costs no process per file.
+        self.mirror: tuple[Path, str] | None = None
 
     def _listing(self, folder: str) -> dict[str, Entry]:
         if folder not in self._folders:
@@ -140,6 +144,11 @@ class GitTree:
         return self._listing(folder).get(name)
 
     def read(self, path: str, limit: int | None = None) -> bytes | None:
+        if self.mirror is not None and path.startswith(self.mirror[1]):
+            local = self.mirror[0] / path[len(self.mirror[1]) :]
+            if local.is_file():
+                with local.open("rb") as fh:
+                    return fh.read(-1 if limit is None else limit)
         e = self._entry(path)
         if e is None or e.mode == MODE_TREE or e.mode >> 12 != 0o10:
             return None

@@ -80,12 +80,15 @@ def materialise(repo: Repo, tree: str, prefix: str, folders: list[str], dest: Pa
         if name_problem(Change(path, "A")) or not layout.place(rel).ok:
             continue
         wanted[rel] = e.oid
-    blobs = repo.blobs(list(wanted.values()))
-    root = dest.resolve()
+    by_oid: dict[str, list[str]] = {}
     for rel, oid in wanted.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(blobs.get(oid, b""))
+        by_oid.setdefault(oid, []).append(rel)
+    root = dest.resolve()
+    for oid, data in repo.iter_blobs(list(by_oid)):
+        for rel in by_oid[oid]:
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
     for name in (layout.CYCLES, layout.SUBMISSIONS):
         (root / name).mkdir(exist_ok=True)
 
@@ -160,6 +163,7 @@ def run(
     cycles = [n for n in head_tree.names(prefix + layout.CYCLES) if layout.CYCLE_ID.fullmatch(n)]
     folders, paths = scope(req, cycles)
     materialise(repo, head_tree.tree, prefix, folders, workdir)
+    head_tree.mirror = (workdir, prefix)  # the rules read the touched files from there
     reg = scan(workdir)
     files = 0
     if paths:
