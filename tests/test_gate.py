@@ -529,3 +529,9 @@ def test_a_rename_onto_another_name_is_refused_but_a_name_outside_the_bmp_is_fin
     assert rules(req([Change(path, "M")], taken)) == ["gate-identity"]
     fine = {path: inst("own-admin", name="𠀀示例单位")}
     assert rules(req([Change(path, "M")], fine)) == []
+
+
+def test_badly_named_files_are_refused_but_may_be_removed() -> None:
+    bad = f"submissions/{OWN}/2026/attachments/a\u200b.pdf"
+    assert "gate-path" in rules(req([add(bad)], {bad: PDF}))
+    assert rules(req([Change(bad, "D")], base={**BASE, bad: PDF})) == []

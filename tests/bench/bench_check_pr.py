@@ -1,6 +1,7 @@
 """Benchmark: `cebase check-pr` for a one-institution pull request against `cebase validate` of that institution.
 
-Not a test: run it by hand (`python tests/bench/bench_check_pr.py [N]`, default 2000) and
+Not a test: run it by hand (`python tests/bench/bench_check_pr.py [N] [COUNTS]`, default
+2000 and 1000,2000,10000) and
 read the figures. The target (issue 4) is check-pr < 2x validate-one: the gate must only
 read and validate what the pull request touches, however large the registry.
 
@@ -64,7 +65,7 @@ def median_seconds(cmd: list[str]) -> tuple[float, int]:
     return statistics.median(times), code
 
 
-def main(n: int) -> None:
+def main(n: int, counts: tuple[int, ...] = (1_000, 2_000, 10_000)) -> None:
     with tempfile.TemporaryDirectory(prefix="cebase-bench-") as tmp:
         reg = Path(tmp) / "registry"
         t0 = time.perf_counter()
@@ -113,7 +114,7 @@ def main(n: int) -> None:
         print(
             f"ratio check-pr / validate-one: {ratio:.2f} (target < 2.00) {'OK' if ratio < 2 else 'OVER TARGET'}"
         )
-        attachments(reg, code, author, (1_000, 2_000, 10_000))
+        attachments(reg, code, author, counts)
 
 
 def attachments(reg: Path, code: str, author: str, counts: tuple[int, ...]) -> None:
@@ -135,4 +136,7 @@ def attachments(reg: Path, code: str, author: str, counts: tuple[int, ...]) -> N
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    # python tests/bench/bench_check_pr.py [N] [COUNT,COUNT,...]
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    counts = tuple(int(c) for c in sys.argv[2].split(",")) if len(sys.argv) > 2 else None
+    main(n, *([counts] if counts else []))

@@ -50,8 +50,8 @@ def _named(req: Request) -> Iterator[tuple[Change, str, Where]]:
 def check_names(req: Request) -> Iterator[Finding]:
     """Every changed name is UTF-8, visible, of sane length, and has no empty, "." or ".." part."""
     for c in req.changes:
-        if not (why := name_problem(c)):
-            continue
+        if c.deleted or not (why := name_problem(c)):
+            continue  # removing a badly named file is how it gets fixed
         if find_citizen_ids(c.path):  # the same rule id as the registry scan's
             yield at(where(c.path, req.prefix), "personal-id", f"{q(c.path)}：{why}。")
             continue
