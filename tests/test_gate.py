@@ -442,9 +442,11 @@ def test_report_passes(tmp_path: Path) -> None:
 
 def test_report_escapes_and_groups(tmp_path: Path) -> None:
     bad = Finding(f"submissions/{OWN}/2026/assessment.yaml", 3, 5, "deadline", "日期<b>晚了</b>")
-    text = comment.render(_report(tmp_path, "<script>x</script>[链接](http://e)", [bad]))
+    name = "<script>x</script>[链接](http://e)![](https://t.example/p.gif) @bureau-team"
+    text = comment.render(_report(tmp_path, name, [bad]))
     assert "❌ 需要修改" in text and "第 3 行" in text and "deadline" in text
     assert "<script>" not in text and "<b>" not in text and "](http" not in text
+    assert "@bureau" not in text and "＠bureau" in text
 
 
 def test_report_is_capped(tmp_path: Path) -> None:

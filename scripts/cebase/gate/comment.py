@@ -34,7 +34,8 @@ class BadReport(ValueError):
 
 
 def _md(text: object) -> str:
-    return escape.md_inline(redact_ids(str(text)))
+    # A full-width ＠ so that no file name or field can mention (notify) anyone.
+    return escape.md_inline(redact_ids(str(text))).replace("@", "＠")
 
 
 def _need(value: Any, kind: type, what: str) -> Any:
@@ -117,7 +118,7 @@ def _checklists(report: Mapping[str, Any]) -> str:
         items = [ItemResult(**{**i, "reasons": tuple(i.get("reasons", ()))}) for i in data["items"]]
         cl = Checklist(**{**data, "items": items})
         parts.append(to_markdown(cl, now).strip())
-    return "\n\n".join(parts)
+    return "\n\n".join(parts).replace("@", "＠")  # no mentions from names, as in ``_md``
 
 
 def render(report: Any, *, limit: int = REPORT_MAX_CHARS) -> str:
