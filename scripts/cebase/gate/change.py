@@ -134,9 +134,7 @@ class GitTree:
         if folder not in self._folders:
             spec = [folder + "/"] if folder else []
             entries = self.repo.ls_tree(self.tree, spec, recursive=False)
-            self._folders[folder] = {
-                decode(e.path)[0].rsplit("/", 1)[-1]: e for e in entries if folder or e.path
-            }
+            self._folders[folder] = {decode(e.path)[0].rsplit("/", 1)[-1]: e for e in entries}
         return self._folders[folder]
 
     def _entry(self, path: str) -> Entry | None:
@@ -145,12 +143,13 @@ class GitTree:
 
     def read(self, path: str, limit: int | None = None) -> bytes | None:
         if self.mirror is not None and path.startswith(self.mirror[1]):
-            local = self.mirror[0] / path[len(self.mirror[1]) :]
-            if local.is_file():
+            rel = path[len(self.mirror[1]) :]
+            local = self.mirror[0] / rel
+            if ".." not in rel.split("/") and local.is_file():
                 with local.open("rb") as fh:
                     return fh.read(-1 if limit is None else limit)
         e = self._entry(path)
-        if e is None or e.mode == MODE_TREE or e.mode >> 12 != 0o10:
+        if e is None or e.mode >> 12 != 0o10:  # not a regular file
             return None
         raw = self.repo.blobs([e.oid]).get(e.oid)
         return raw if raw is None or limit is None else raw[:limit]
