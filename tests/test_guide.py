@@ -36,7 +36,7 @@ def test_no_text_asks_for_registration_before_the_first_submission(path) -> None
 
 
 def test_first_submitter_becomes_maintainer_everywhere() -> None:
-    gate = (REPO / "scripts/cebase/gate.py").read_text("utf-8")
+    gate = (REPO / "scripts/cebase/gate/scope.py").read_text("utf-8")
     assert "首次提交的账号即为本单位的维护账号" in gate
     for path in (GUIDE, REPO / "docs/guide/index.md", TEMPLATES[1]):
         assert re.search(

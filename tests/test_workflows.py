@@ -94,7 +94,7 @@ def test_zizmor_reports_nothing() -> None:
 
 def test_the_workflows_exist() -> None:
     # comment.yml is gone: the comment is a job of validate.yml, rendered from its findings.
-    assert {p.name for p in WORKFLOW_FILES} == {"validate.yml", "publish.yml"}
+    assert {p.name for p in WORKFLOW_FILES} == {"validate.yml", "publish.yml", "remind.yml"}
 
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=ids(WORKFLOW_FILES))
