@@ -10,12 +10,13 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .vocab import APPLICATION_DECISIONS, ASSESSMENT_DECISIONS, Kind
+
 CENT = Decimal("0.01")
 
-EXCELLENT, PASS, RECTIFY, REVOKED = "优秀", "合格", "限期整改", "取消资格"
-PROPOSED, REFUSED, RETURNED = "拟认定", "不予认定", "退回"
-ASSESSMENT_DECISIONS = (EXCELLENT, PASS, RECTIFY, REVOKED)
-APPLICATION_DECISIONS = (PROPOSED, REFUSED, RETURNED)
+# Older names of the decisions, kept for the modules that import them from here.
+EXCELLENT, PASS, RECTIFY, REVOKED = ASSESSMENT_DECISIONS
+PROPOSED, REFUSED, RETURNED = APPLICATION_DECISIONS
 
 
 def dec(value: float | int | str) -> Decimal:
@@ -81,11 +82,11 @@ def expected_decision(
     if vetoes:
         names = {v["id"]: v["name"] for v in rubric.get("vetoes", [])}
         which = "、".join(names.get(v["item"], v["item"]) for v in vetoes)
-        return (REFUSED if subject == "application" else REVOKED), None, f"一票否决：{which}"
+        return (REFUSED if subject == Kind.APPLICATION else REVOKED), None, f"一票否决：{which}"
     score = review_total(review, rubric, cycle)
     if score is None:
         return None, None, "尚无专家评分"
-    if subject == "application":
+    if subject == Kind.APPLICATION:
         threshold = cycle.get("application_pass", cycle["grades"]["pass"])
         return application_decision(score, threshold), score, f"总分 {score}，认定线 {threshold}"
     grades = cycle["grades"]
