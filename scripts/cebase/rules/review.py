@@ -11,21 +11,11 @@ from ..scoring import (
     APPLICATION_DECISIONS,
     ASSESSMENT_DECISIONS,
     RETURNED,
-    REVOKED,
     dec,
     expected_decision,
+    is_forfeit,
 )
 from . import Context, at, per_run, rule
-
-
-def is_forfeit(review: dict) -> bool:
-    """A revocation of a base that filed no self-inspection: no scores to agree with."""
-    outcome = review.get("outcome") or {}
-    experts = (review.get("expert_review") or {}).get("experts")
-    return (
-        review.get("subject") == "assessment" and outcome.get("decision") == REVOKED and not experts
-    )
-
 
 SUBJECT_NAMES = {
     "application": "申报（application.yaml）",

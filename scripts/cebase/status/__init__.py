@@ -15,6 +15,17 @@ status by hand. The package is a small machine:
 from __future__ import annotations
 
 from .engine import declared_days, evaluate, queue
+from .notices import Batch, NoticeItem, NoticeKind, notices
 from .reasons import NOTICE_REASONS, RULES
 
-__all__ = ["NOTICE_REASONS", "RULES", "declared_days", "evaluate", "queue"]
+__all__ = [
+    "NOTICE_REASONS",
+    "RULES",
+    "Batch",
+    "NoticeItem",
+    "NoticeKind",
+    "declared_days",
+    "evaluate",
+    "notices",
+    "queue",
+]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ..scoring import is_forfeit, vetoes
 from ..vocab import Decision, Due, Period, parse_day, publicity_period
 from ..workdays import WorkCalendar
 
@@ -74,19 +75,6 @@ class Event:
     day: date
     ev: Ev
     source: str = field(compare=False)  # relpath of the record it comes from
-
-
-def vetoes(review: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return list((review.get("expert_review") or {}).get("vetoes") or [])
-
-
-def is_forfeit(review: Mapping[str, Any]) -> bool:
-    """A revocation for not filing: declared (``outcome.forfeit``) or without any scores."""
-    outcome = review.get("outcome") or {}
-    if outcome.get("forfeit"):
-        return True
-    expert = review.get("expert_review") or {}
-    return outcome.get("decision") == Decision.REVOKED and not expert.get("experts")
 
 
 def outcome_event(review: Mapping[str, Any]) -> Ev | None:
