@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from ..idcodes import uscc_problem
-from ..registry import scan
+from ..registry import Registry, scan
 from ..rules.identity import uscc_message
 from ..template import render
-from . import EXIT_FINDINGS, EXIT_OK, UsageError, common
+from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, today
 
 HEADER = (
     "填写说明：# 开头的行是说明，可以保留。冒号后面填写内容，冒号后要有一个空格。\n"
@@ -46,8 +46,8 @@ def parents() -> list[argparse.ArgumentParser]:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "kind",
-        choices=["application", "assessment"],
-        help="application = 申报，assessment = 年度自查",
+        choices=["application", "assessment", "review"],
+        help="application = 申报，assessment = 年度自查，review = 评审记录（市人社局）",
     )
     p.add_argument("--code", required=True, help="本单位统一社会信用代码（18 位）")
     p.add_argument("--cycle", required=True, help="年度，如 2026")
@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if not (len(args.cycle) == 4 and args.cycle.isdigit()):
         raise UsageError(f"年度“{args.cycle}”应为四位数字，如 2026。")
     reg = scan(args.root)
+    if args.kind == "review":
+        return _review(args, reg, code)
     folder = args.root / "submissions" / code
     target = folder / args.cycle / f"{args.kind}.yaml"
     if target.exists():
@@ -99,4 +101,22 @@ def run(args: argparse.Namespace) -> int:
     for w in written:
         sys.stdout.write(f"已生成 {w.relative_to(args.root).as_posix()}\n")
     sys.stdout.write("请按文件中的中文说明填写，然后运行 `cebase validate` 检查。\n")
+    return EXIT_OK
+
+
+def _review(args: argparse.Namespace, reg: Registry, code: str) -> int:
+    """The review skeleton that fits the base's stage on ``--now``."""
+    from ..newreview import skeleton
+
+    target = args.root / "submissions" / code / args.cycle / "review.yaml"
+    if target.exists():
+        sys.stderr.write(f"cebase：{target} 已存在，未覆盖。请直接在该文件中填写下一步。\n")
+        return EXIT_FINDINGS
+    made = skeleton(reg, code, args.cycle, today(args))
+    if made.text is None:
+        sys.stderr.write(f"cebase：{made.message}\n")
+        return EXIT_FINDINGS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(made.text, "utf-8")
+    sys.stdout.write(f"已生成 {target.relative_to(args.root).as_posix()}：{made.message}\n")
     return EXIT_OK

@@ -220,7 +220,10 @@ def collect(
     spec_data = reg.cycle_data(cycle_id, Kind.SPECIALTIES) if cycle_id else None
     catalogue = public_view(Kind.SPECIALTIES, spec_data) if spec_data else {}
     spec_index = {s["code"]: s for s in catalogue.get("specialties", [])}
-    ctx = {"index": spec_index, "changed": last_changed_dates(reg.root) if git_dates else {}}
+    changed = last_changed_dates(reg.root) if git_dates else {}
+    # a commit dated after the build date is not shown either
+    changed = {u: d for u, d in changed.items() if d <= now.isoformat()}
+    ctx = {"index": spec_index, "changed": changed}
     profiles = _profiles(reg)
     bases = []
     for uscc in sorted(profiles):
