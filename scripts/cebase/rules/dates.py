@@ -10,9 +10,7 @@ from ..vocab import Kind, parse_day
 from . import Context, at, leaf_path, rule, strings
 
 # Keys whose dates are limits set ahead on purpose, not events.
-LIMITS = frozenset(
-    {"rectification_deadline", "until", "valid_until", "deadlines", "application", "assessment"}
-)
+LIMITS = frozenset({"rectification_deadline", "until", "valid_until", "deadlines"})
 
 
 @rule(

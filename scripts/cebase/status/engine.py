@@ -44,14 +44,14 @@ def cycles_of(reg: Registry) -> tuple[list[CycleInfo], list[str]]:
     out, warnings = [], []
     for cid in sorted(reg.cycles):
         cycle: Cycle = reg.cycles[cid]
-        rec = cycle.records.get("cycle")
+        rec = cycle.records.get(Kind.CYCLE)
         data = valid(rec)
         if data is None or rec is None:
             warnings.append(
                 f"{cycle.folder}/cycle.yaml 缺失或未通过校验，{cid} 年度的记录未计入状态。"
             )
             continue
-        out.append(CycleInfo(cid, rec.relpath, data, cycle.data("rubric"), Extensions(data)))
+        out.append(CycleInfo(cid, rec.relpath, data, cycle.data(Kind.RUBRIC), Extensions(data)))
     return out, warnings
 
 
@@ -70,7 +70,7 @@ def _latest_specialties(inst: Institution, before: str) -> dict[str, list[str]] 
     for cid in sorted(inst.submissions, reverse=True):
         if cid >= before:
             continue
-        review = valid(inst.submissions[cid].get("review"))
+        review = valid(inst.submissions[cid].get(Kind.REVIEW))
         if review and review.get("approved_specialties"):
             return specialties(review["approved_specialties"])
     return None
@@ -103,7 +103,7 @@ def _is_target(st: State, cycle: CycleInfo, incumbent: bool) -> bool:
         return False
     if incumbent:
         return True
-    deadline = parse_day(cycle.data["deadlines"]["assessment"])
+    deadline = parse_day(cycle.data["deadlines"][Kind.ASSESSMENT])
     assert deadline is not None
     return st.certified_on < deadline and (st.valid_until is None or st.valid_until >= deadline)
 

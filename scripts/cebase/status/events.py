@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..scoring import is_forfeit, vetoes
-from ..vocab import Decision, Due, Period, parse_day, publicity_period
+from ..vocab import Decision, Due, Kind, Period, parse_day, publicity_period
 from ..workdays import WorkCalendar
 
 ONE_DAY = timedelta(days=1)
@@ -113,7 +113,7 @@ class Events(list[Event]):
 def filing_events(kind: str, record: Any, due: Due, now: date, events: Events) -> None:
     """The filing of a submission (an unreadable record counts as filed in time) and,
     for a self-inspection, the day its deadline passed."""
-    if kind == "assessment":
+    if kind == Kind.ASSESSMENT:
         events.add(due.last_day + ONE_DAY, Ev.DEADLINE_PASSED, "")
     if record is None:
         return

@@ -38,7 +38,7 @@ class Run:
 
 
 def _review(sub: Submission | None, subject: str, st: State) -> tuple[dict[str, Any] | None, str]:
-    if sub is None or (rec := sub.get("review")) is None:
+    if sub is None or (rec := sub.get(Kind.REVIEW)) is None:
         return None, ""
     data = valid(rec)
     if data is None:
