@@ -20,7 +20,6 @@ FORFEIT = "91650107DEM0Q0155H"
 def demo_copy(tmp_path: Path) -> Path:
     root = tmp_path / "reg"
     shutil.copytree(EXAMPLES, root)
-    (root / "submissions" / FORFEIT / "2026" / "review.yaml").unlink()
     return root
 
 

@@ -13,7 +13,7 @@ from cebase.model import Publicity
 from cebase.registry import scan
 from cebase.site.collect import PUBLIC_LABEL_PROPOSED, PUBLIC_LABEL_RECTIFY
 from cebase.status import NoticeKind, evaluate, notices
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, FIXTURES
 from tests.site_helpers import site_texts
 
 pytestmark = pytest.mark.slow
@@ -33,8 +33,14 @@ def _build(root: Path, now: str, out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo plus a revocation recorded for 2025-12-26, built on three dates."""
     base = tmp_path_factory.mktemp("notices")
-    return {now: _build(EXAMPLES, now, base / now) for now in (FIRST, MONTH_LATER, "2025-12-27")}
+    root = base / "registry"
+    shutil.copytree(EXAMPLES, root)
+    review = f"submissions/{FORFEIT}/2026/review.yaml"
+    (root / review).parent.mkdir()
+    shutil.copy(FIXTURES / "status" / "forfeit-declared" / review, root / review)
+    return {now: _build(root, now, base / now) for now in (FIRST, MONTH_LATER, "2025-12-27")}
 
 
 def _notices_json(site: Path) -> list[dict]:
@@ -157,7 +163,7 @@ def test_running_publicity_and_rectification_are_deadlines(sites: dict[str, Path
 
 def test_status_and_site_agree_on_every_base(sites: dict[str, Path]) -> None:
     site = sites[FIRST]
-    statuses = evaluate(scan(EXAMPLES), D(FIRST))
+    statuses = evaluate(scan(site.parent / "registry"), D(FIRST))
     listed = {
         b["uscc"]: b for b in json.loads((site / "data" / "bases.json").read_text("utf-8"))["bases"]
     }

@@ -351,10 +351,11 @@ def test_every_transition_reaches_a_node_of_its_flow() -> None:
         assert all(n.rule in REASON_RULES for n in flow.nodes.values())
 
 
-def test_a_forfeit_is_revoked_without_an_invented_preliminary(demo) -> None:
+def test_a_forfeit_is_revoked_without_an_invented_preliminary() -> None:
     uscc = "91650107DEM0Q0155H"
-    assert evaluate(demo, D("2025-12-25"))[uscc].status is Status.OVERDUE
-    s = evaluate(demo, D("2025-12-26"))[uscc]
+    reg = scan(FIXTURES / "status" / "forfeit-declared")
+    assert evaluate(reg, D("2025-12-25"))[uscc].status is Status.OVERDUE
+    s = evaluate(reg, D("2025-12-26"))[uscc]
     assert (s.status, s.rule, s.certified) == (Status.REVOKED, "status-forfeit-revoked", False)
     last = s.history[-1]
     assert (last.decision, last.date, last.revokes, last.reason) == (
