@@ -62,7 +62,7 @@ def _name(inst: Institution) -> str | None:
 
 
 def _incumbent(cycle: CycleInfo, uscc: str) -> Mapping[str, Any] | None:
-    return next((i for i in cycle.data.get("incumbents", []) if i["uscc"] == uscc), None)
+    return cycle.incumbents.get(uscc)
 
 
 def _latest_specialties(inst: Institution, before: str) -> dict[str, list[str]] | None:

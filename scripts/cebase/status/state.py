@@ -66,6 +66,14 @@ class CycleInfo:
     rubric: dict[str, Any] | None
     extensions: Extensions
 
+    @functools.cached_property
+    def incumbents(self) -> dict[str, Mapping[str, Any]]:
+        """The cycle's incumbents by USCC (the first entry of a code counts), indexed once."""
+        out: dict[str, Mapping[str, Any]] = {}
+        for item in self.data.get("incumbents") or []:
+            out.setdefault(item["uscc"], item)
+        return out
+
     @property
     def issued(self) -> date:
         day = parse_day(self.data["issued"])
