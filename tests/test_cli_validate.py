@@ -20,6 +20,7 @@ from .conftest import EXAMPLES, REPO
 
 APP = "submissions/12650104DEM0A0019H"
 CODE = "12650102DEM0B0022P"
+BASE = "12650105DEM0J0093K"  # an incumbent of the demo cycle
 
 
 def test_demo_registry_is_valid(run_cli) -> None:
@@ -127,9 +128,11 @@ def test_new_writes_a_template_that_validates_once_filled(
     root = tmp_path / "reg"
     shutil.copytree(EXAMPLES / "cycles", root / "cycles")
     (root / "submissions").mkdir()
-    code, out, _ = run_cli("new", kind, "--code", CODE, "--cycle", "2026", "--root", str(root))
+    # a self-inspection comes from a certified base: an incumbent of the demo cycle
+    uscc = BASE if kind == "assessment" else CODE
+    code, out, _ = run_cli("new", kind, "--code", uscc, "--cycle", "2026", "--root", str(root))
     assert code == 0 and "已生成" in out
-    folder = root / "submissions" / CODE
+    folder = root / "submissions" / uscc
     target = folder / "2026" / f"{kind}.yaml"
     text = target.read_text("utf-8")
     ref = text.split("\n", 1)[0].removeprefix("# yaml-language-server: $schema=")
@@ -153,7 +156,7 @@ def test_new_writes_a_template_that_validates_once_filled(
             )
         assert value in BLANKS or finding.rule == "schema-required", finding
     # a second run does not overwrite
-    code, _, err = run_cli("new", kind, "--code", CODE, "--cycle", "2026", "--root", str(root))
+    code, _, err = run_cli("new", kind, "--code", uscc, "--cycle", "2026", "--root", str(root))
     assert code == 1 and "已存在" in err
     # fill the template's fields with a demo submission's values: it validates
     demo = EXAMPLES / FILLED_FROM[kind]
@@ -167,7 +170,7 @@ def test_new_writes_a_template_that_validates_once_filled(
             dest = target.parent / extra.name
             shutil.rmtree(dest) if dest.is_dir() else None
             (shutil.copytree if extra.is_dir() else shutil.copy)(extra, dest)
-    inst = (demo / "institution.yaml").read_text("utf-8").replace(demo.name, CODE)
+    inst = (demo / "institution.yaml").read_text("utf-8").replace(demo.name, uscc)
     (folder / "institution.yaml").write_text(inst, "utf-8")
     code, out, _ = run_cli("validate", "--root", str(root))
     assert code == 0, out

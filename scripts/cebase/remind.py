@@ -23,7 +23,7 @@ from typing import Any
 from . import vocab
 from .model import BaseStatus, Stage, Status
 from .registry import Record, Registry
-from .workdays import WorkCalendar
+from .workdays import WorkCalendar, calendar_of
 
 # What an institution can owe, and how a reminder names it.
 OWED = {
@@ -371,7 +371,7 @@ def remind(
 ) -> Reminders:
     """What is due in ``cycle`` on ``now``, and whom to mention."""
     data = reg.cycle_data(cycle, "cycle") or {}
-    cal = WorkCalendar()
+    cal = calendar_of(reg)
     run = _Run(reg, cycle, data, vocab.Extensions(data), now, cal)
     records = {rec.relpath: rec for rec in reg.records()}
     owed: list[Owed] = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import chinese_calendar
 
@@ -159,3 +159,14 @@ def add_working_days(start: date, n: int, cal: WorkCalendar | None = None) -> da
 
 def count_working_days(start: date, end: date, cal: WorkCalendar | None = None) -> int:
     return (cal or WorkCalendar()).count_working_days(start, end)
+
+
+class _Cycles(Protocol):
+    cycles: Mapping[str, Any]
+
+    def cycle_data(self, cycle: str, kind: str) -> Mapping[str, Any] | None: ...
+
+
+def calendar_of(reg: _Cycles) -> WorkCalendar:
+    """A registry's working-day calendar: the package's, with every cycle's declared days."""
+    return WorkCalendar(declared_days(reg.cycle_data(c, "cycle") for c in sorted(reg.cycles)))

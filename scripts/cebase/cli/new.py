@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from ..idcodes import uscc_problem
-from ..registry import scan
+from ..registry import Registry, scan
 from ..rules.identity import uscc_message
 from ..template import render, schema_ref
 from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, today
@@ -49,8 +49,9 @@ def parents() -> list[argparse.ArgumentParser]:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "kind",
-        choices=["application", "assessment", "cycle"],
-        help="application = 申报，assessment = 年度自查，cycle = 新年度的周期（市人社局使用）",
+        choices=["application", "assessment", "review", "cycle"],
+        help="application = 申报，assessment = 年度自查，review = 评审记录（市人社局），"
+        "cycle = 新年度的周期（市人社局使用）",
     )
     p.add_argument("year", nargs="?", help="cycle：新年度，如 2027")
     p.add_argument("--from", dest="from_cycle", help="cycle：沿用哪个年度，默认上一年")
@@ -100,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
     if not (len(args.cycle) == 4 and args.cycle.isdigit()):
         raise UsageError(f"年度“{args.cycle}”应为四位数字，如 2026。")
     reg = scan(args.root)
+    if args.kind == "review":
+        return _review(args, reg, code)
     folder = args.root / "submissions" / code
     target = folder / args.cycle / f"{args.kind}.yaml"
     if target.exists():
@@ -140,4 +143,22 @@ def run(args: argparse.Namespace) -> int:
     for w in written:
         sys.stdout.write(f"已生成 {w.relative_to(args.root).as_posix()}\n")
     sys.stdout.write("请按文件中的中文说明填写，然后运行 `cebase validate` 检查。\n")
+    return EXIT_OK
+
+
+def _review(args: argparse.Namespace, reg: Registry, code: str) -> int:
+    """The review skeleton that fits the base's stage on ``--now``."""
+    from ..newreview import skeleton
+
+    target = args.root / "submissions" / code / args.cycle / "review.yaml"
+    if target.exists():
+        sys.stderr.write(f"cebase：{target} 已存在，未覆盖。请直接在该文件中填写下一步。\n")
+        return EXIT_FINDINGS
+    made = skeleton(reg, code, args.cycle, today(args), schema_ref(target, "review"))
+    if made.text is None:
+        sys.stderr.write(f"cebase：{made.message}\n")
+        return EXIT_FINDINGS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(made.text, "utf-8")
+    sys.stdout.write(f"已生成 {target.relative_to(args.root).as_posix()}：{made.message}\n")
     return EXIT_OK

@@ -44,6 +44,13 @@ def _deadlines(s: Any) -> str:
     )
 
 
+def _waited(s: Any) -> str:
+    """How long the item has waited in its stage, in working days."""
+    if s.waited is None or s.since is None:
+        return "—"
+    return f"{s.waited} 个工作日（自 {s.since}）"
+
+
 def _header(now: date, rows: Sequence[Any], cycle: str | None) -> str:
     scope = f"{cycle} 年度" if cycle else "全部"
     return f"继续教育基地评审队列（{now.isoformat()}，{scope}，共 {len(rows)} 个单位；按待办紧急程度排序）"
@@ -74,6 +81,8 @@ def text(
             out.append(f"    得分/等次：{_score(s)}")
         if s.missing:
             out.append(f"    待办：{'、'.join(s.missing)}")
+        if s.waited is not None:
+            out.append(f"    已等待：{_waited(s)}")
         if s.deadlines:
             out.append(f"    期限：{_deadlines(s)}")
         out.append(f"    依据：{s.decided_by} [{s.rule}]")
@@ -127,15 +136,16 @@ def markdown(
     out = [
         f"**{_header(now, rows, cycle)}**",
         "",
-        "| 序号 | 单位 | 阶段 | 状态 | 得分/等次 | 待办 | 期限 | 依据（记录 · 规则） |" + extra[0],
-        "|---|---|---|---|---|---|---|---|" + extra[1],
+        "| 序号 | 单位 | 阶段 | 状态 | 得分/等次 | 待办 | 已等待 | 期限 | 依据（记录 · 规则） |"
+        + extra[0],
+        "|---|---|---|---|---|---|---|---|---|" + extra[1],
     ]
     for n, s in enumerate(rows, 1):
         who = escape.md_inline(f"{s.name or ''}（{s.uscc}）")
         missing = escape.md_inline("、".join(s.missing)) or "—"
         out.append(
             f"| {n} | {who} | {s.stage} | {s.status}：{escape.md_inline(s.reason)} | {_score(s)} "
-            f"| {missing} | {escape.md_inline(_deadlines(s))} | `{s.decided_by.replace('`', '')}` · `{s.rule}` |"
+            f"| {missing} | {_waited(s)} | {escape.md_inline(_deadlines(s))} | `{s.decided_by.replace('`', '')}` · `{s.rule}` |"
             + ("" if reminded is None else f" {_reminded(reminded.get(s.uscc, []))} |")
         )
     if warnings:

@@ -179,7 +179,10 @@ from . import (  # noqa: E402
     checklist,  # noqa: F401
     contact,  # noqa: F401
     cycle,  # noqa: F401
+    dates,  # noqa: F401
+    decisions,  # noqa: F401
     files,  # noqa: F401
+    holdings,  # noqa: F401
     identity,  # noqa: F401
     numbers,  # noqa: F401
     privacy,  # noqa: F401

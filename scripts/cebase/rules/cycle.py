@@ -80,7 +80,7 @@ def check_holidays(rec: Record, ctx: Context) -> Iterator[Finding]:
                 )
 
 
-def _calendar_days(ctx: Context) -> dict[date, bool]:
+def calendar_days(ctx: Context) -> dict[date, bool]:
     cycles = ctx.registry.cycles
     return per_run(
         ctx,
@@ -101,7 +101,7 @@ def check_calendar(rec: Record, ctx: Context) -> Iterator[Finding]:
     days = pub.get("working_days") or (cycle.get("publicity") or {}).get("working_days")
     if not isinstance(days, int) or days < 1:
         return  # the cycle has not set the 公示 length yet (待市人社局确认)
-    cal = WorkCalendar(_calendar_days(ctx))
+    cal = WorkCalendar(calendar_days(ctx))
     period = publicity_period(start, days, cal)
     for year in sorted(cal.uncovered_years):
         yield at(
