@@ -9,6 +9,7 @@ import pytest
 
 from cebase.loader import load_yaml_bytes
 from cebase.registry import scan
+from cebase.template import schema_ref
 from cebase.validate import validate
 
 from .conftest import DEMO_DATE, EXAMPLES
@@ -44,7 +45,9 @@ def test_skeleton_fits_the_stage(
     assert (code, err) == (0, "") and "已生成" in out
     target = demo_copy / "submissions" / uscc / "2026" / "review.yaml"
     text = target.read_text("utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../../../schemas/review.schema.json\n")
+    header = text.partition("\n")[0]
+    assert header == f"# yaml-language-server: $schema={schema_ref(target, 'review')}"
+    assert (target.parent / header.partition("$schema=")[2]).resolve().is_file()
     assert "# 市人社局评审记录" in text
     data = load_yaml_bytes("review.yaml", text.encode()).document.data
     assert set(data) == keys and data["subject"] == subject

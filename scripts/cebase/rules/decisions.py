@@ -11,9 +11,9 @@ from ..findings import Finding
 from ..registry import Record
 from ..vocab import Kind, parse_day, sorted_levels
 from ..workdays import WorkCalendar
-from .cycle import calendar_days
 from . import Context, at, rule
 from .catalogue import catalogue
+from .cycle import calendar_days
 
 WEEKDAYS = "一二三四五六日"
 

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from .. import workdays
 from ..model import BaseStatus, HistoryEntry, Stage, Status
 from ..registry import Cycle, Institution, Registry, Submission
 from ..vocab import Extensions, Kind, parse_day, validity_end
-from .. import workdays
 from ..workdays import WorkCalendar
 from .flows import advance, shown, start
 from .reasons import Node
