@@ -134,3 +134,18 @@ def test_specialties_against_the_pending_catalogue_are_warnings(tmp_path: Path) 
     found = [f for f in validate(scan(root)).findings if f.rule == "specialty-code"]
     assert found and all(f.severity is Severity.WARNING for f in found)
     assert all("尚待市人社局公布" in f.message for f in found)
+
+
+def test_status_and_build_survive_an_unconfirmed_cycle(tmp_path: Path, run_cli) -> None:
+    """A decided application against the root cycle (no validity, grades or 公示 length yet):
+    the engine invents no end date and no period, and neither status nor build crashes."""
+    shutil.copytree(REPO / "cycles", tmp_path / "cycles")
+    uscc = "51650105DEM0F0067L"  # a demo applicant certified after its 公示 ends 2025-12-12
+    shutil.copytree(EXAMPLES / "submissions" / uscc, tmp_path / "submissions" / uscc)
+    code, out, err = run_cli("status", "--root", str(tmp_path), "--now", "2026-02-01")
+    assert code == 0, err
+    assert uscc in out and "内部错误" not in out + err
+    code, out, err = run_cli(
+        "build", "--root", str(tmp_path), "--now", "2026-02-01", "-o", str(tmp_path / "site")
+    )
+    assert "内部错误" not in out + err

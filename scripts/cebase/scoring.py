@@ -109,6 +109,8 @@ def expected_decision(
     score = review_total(review, rubric, cycle)
     if score is None:
         return None, None, "尚无专家评分"
+    if "grades" not in cycle:
+        return None, score, f"总分 {score}，分数线待市人社局确认"
     if subject == Kind.APPLICATION:
         threshold = cycle.get("application_pass", cycle["grades"]["pass"])
         return application_decision(score, threshold), score, f"总分 {score}，认定线 {threshold}"

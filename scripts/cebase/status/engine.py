@@ -85,7 +85,8 @@ def _take_incumbent(
     else:
         specs = _latest_specialties(inst, cycle.id)
     st.certify(on, cycle.validity_years, cycle.relpath, specs)
-    st.valid_until = max(st.valid_until or on, validity_end(cycle.issued, cycle.validity_years))
+    if cycle.validity_years:
+        st.valid_until = max(st.valid_until or on, validity_end(cycle.issued, cycle.validity_years))
     st.history.append(
         HistoryEntry(
             cycle.id, Kind.APPLICATION, Status.CERTIFIED.value, on.isoformat(), None, cycle.relpath

@@ -99,8 +99,10 @@ def publicity_of(
     start = parse_day(pub.get("start"))
     if start is None:
         return None
-    days = int(pub.get("working_days") or (cycle.get("publicity") or {})["working_days"])
-    return publicity_period(start, days, cal)
+    days = pub.get("working_days") or (cycle.get("publicity") or {}).get("working_days")
+    if not days:
+        return None  # the cycle's 公示 length is still 待市人社局确认
+    return publicity_period(start, int(days), cal)
 
 
 class Events(list[Event]):

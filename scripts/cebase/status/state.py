@@ -82,7 +82,8 @@ class CycleInfo:
 
     @property
     def validity_years(self) -> int:
-        return int(self.data["certification"]["validity_years"])
+        """0 while the bureau has not set it (待市人社局确认): no end date is invented."""
+        return int((self.data.get("certification") or {}).get("validity_years") or 0)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class State:
     ) -> None:
         self.certified, self.revoked = True, False
         self.certified_on, self.certified_by, self.validity_years = on, source, years
-        self.valid_until = validity_end(on, years)
+        self.valid_until = validity_end(on, years) if years else None
         if specs is not None:
             self.specialties = specs
 
