@@ -33,8 +33,8 @@ from .idcodes import redact_ids
 from .loader import load_yaml_bytes
 from .registry import SELF_REPORT, Registry, Submission, scan
 from .rules.files import ATTACHMENT_MAX_BYTES, MAGIC, TYPE_NAMES, sniff
-from .rules.submission import deadline_of
 from .validate import validate
+from .vocab import due
 
 MODE_SYMLINK = 0o120000
 MODE_SUBMODULE = 0o160000
@@ -485,14 +485,14 @@ def check_deadlines(req: Request) -> Iterator[Finding]:
         if p.cycle not in cycles:
             cycles[p.cycle] = _load(req.base, f"{req.prefix}cycles/{p.cycle}/cycle.yaml")
         cycle = cycles[p.cycle]
-        got = deadline_of(cycle, p.uscc, kind) if cycle else None
+        got = due(cycle, p.uscc, kind) if cycle else None
         if got is None:
             continue  # an unknown cycle is the validator's cycle-unknown finding
-        deadline, extension = got
-        if req.now.isoformat() > (max(deadline, extension) if extension else deadline):
+        if req.now > got.last_day:
             late[(p.uscc, p.cycle, kind)].append(p)
     for (uscc, cyc, kind), places in sorted(late.items()):
-        deadline, extension = deadline_of(cycles[cyc] or {}, uscc, kind) or ("", None)
+        got = due(cycles[cyc] or {}, uscc, kind)
+        deadline, extension = (got.deadline, got.extension) if got else ("", None)
         record = f"{kind}.yaml"
         where = next((p for p in places if p.rest[-1] == record), min(places, key=lambda p: p.rel))
         names = "、".join(sorted("/".join(p.rest[1:]) for p in places))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 from ..findings import Finding
 from ..registry import Record
@@ -15,7 +14,7 @@ from ..scoring import (
     dec,
     expected_decision,
 )
-from . import Context, at, per_run, rule
+from . import Context, at, rule
 
 
 def is_forfeit(review: dict) -> bool:
@@ -52,18 +51,10 @@ def check_subject(rec: Record, ctx: Context) -> Iterator[Finding]:
 @rule("review-scores", "review")
 def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Each expert scores every rubric indicator, within its maximum."""
-    rubric = ctx.cycle(str(rec.data["cycle"]), "rubric")
-    if rubric is None:
+    index = ctx.index(rec.data["cycle"])
+    indicators = index.indicators
+    if indicators is None:
         return
-    indicators = {ind["id"]: ind for ind in rubric["indicators"]}
-    # Each indicator's maximum as a Decimal, filled as first needed, for the whole run.
-    maxima = per_run(ctx, ("rubric-max", id(rubric)), rubric, dict)
-
-    def maximum(ind_id: str, ind: dict) -> Decimal:
-        if ind_id not in maxima:
-            maxima[ind_id] = dec(ind["max"])
-        return maxima[ind_id]
-
     experts = (rec.data.get("expert_review") or {}).get("experts") or []
     for i, expert in enumerate(experts):
         scores = expert.get("scores", {})
@@ -72,7 +63,7 @@ def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
             path = ("expert_review", "experts", i, "scores", ind_id)
             if ind is None:
                 yield at(rec, path, "review-scores", f"考核评估表中没有指标“{ind_id}”。", key=True)
-            elif not 0 <= dec(value) <= maximum(ind_id, ind):
+            elif not 0 <= dec(value) <= index.maxima[ind_id]:
                 yield at(
                     rec,
                     path,
