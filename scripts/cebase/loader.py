@@ -97,10 +97,11 @@ class _Refused(Exception):
 class _Frame:
     """An open container: where it is, the key waiting for its value, keys seen."""
 
-    __slots__ = ("container", "flow", "key", "path", "seen")
+    __slots__ = ("container", "flow", "is_map", "key", "path", "seen")
 
     def __init__(self, container: Any, path: Path_, flow: bool) -> None:
         self.container = container
+        self.is_map = isinstance(container, dict)
         self.path = path
         self.key: str | None = None
         self.seen: dict[str, tuple[int, int]] = {}
@@ -158,8 +159,7 @@ class _Builder:
             )
 
     def admit(self, ev: Any) -> None:
-        """Count the node and refuse anchors and tags."""
-        self.nodes += 1
+        """Refuse an anchor, a tag or one node too many (called only when one is there)."""
         if self.nodes > self.max_nodes:
             raise self.refuse(
                 ev.start_mark,
@@ -172,52 +172,64 @@ class _Builder:
                 "yaml-anchor",
                 f"使用了锚点“&{ev.anchor}”。本系统不接受锚点和别名，请删除“&{ev.anchor}”。",
             )
-        if ev.tag is not None:
-            raise self.refuse(
-                ev.start_mark,
-                "yaml-tag",
-                f"使用了 YAML 标签“{ev.tag}”。本系统不接受标签，请删除“!”开头的标记；"
-                "若想把数字写成文本，请用英文引号括起来。",
-            )
+        raise self.refuse(
+            ev.start_mark,
+            "yaml-tag",
+            f"使用了 YAML 标签“{ev.tag}”。本系统不接受标签，请删除“!”开头的标记；"
+            "若想把数字写成文本，请用英文引号括起来。",
+        )
 
     def node(self, ev: Any, kind: type) -> None:
-        self.admit(ev)
+        # The hot path of loading: one call per node, the rare cases in methods.
+        self.nodes += 1
+        if ev.anchor is not None or ev.tag is not None or self.nodes > self.max_nodes:
+            self.admit(ev)
         mark = ev.start_mark
         pos = (mark.line + 1, mark.column + 1)
-        container: Any = None
+        stack = self.stack
+        frame = stack[-1] if stack else None
         if kind is _SCALAR:
+            if frame is not None and frame.is_map and frame.key is None:
+                self.key(ev, frame, pos)
+                return
             value = _scalar(ev.value, ev.implicit[0])
         else:
-            value = container = {} if kind is _MAP_START else []
-        if not self.stack:
+            value = {} if kind is _MAP_START else []
+        if frame is None:
             self.doc.data = value
-            self.doc.value_pos[()] = pos
             here: Path_ = ()
-        else:
-            frame = self.stack[-1]
-            if isinstance(frame.container, dict) and frame.key is None:
-                self.key(ev, frame, container, pos)
-                return
-            here = self.place(frame, value, pos)
-        if kind is _SCALAR:
-            self.check_value(ev, here, value)
-        else:
-            if len(self.stack) >= MAX_DEPTH:
+        elif frame.is_map:
+            key = frame.key
+            if key is None:
                 raise self.refuse(
-                    ev.start_mark,
-                    "yaml-too-deep",
-                    f"嵌套层级超过 {MAX_DEPTH} 层，请对照模板检查结构。",
+                    mark,
+                    "yaml-complex-key",
+                    "字段名必须是普通文字，不能是列表或映射。请检查这一行的写法。",
                 )
-            flow = bool(ev.flow_style) and kind is _SEQ_START
-            self.stack.append(_Frame(container, here, flow))
-
-    def key(self, ev: Any, frame: _Frame, container: Any, pos: tuple[int, int]) -> None:
-        if container is not None:
+            frame.key = None
+            here = (*frame.path, key)
+            if value is None or value == "":
+                self.doc.blanks.append(here)
+            frame.container[key] = value
+        else:
+            here = (*frame.path, len(frame.container))
+            frame.container.append(value)
+        self.doc.value_pos[here] = pos
+        if kind is _SCALAR:
+            if (
+                type(value) is str
+                and value
+                and (ev.style or self.widths or (frame and frame.flow) or value[0] in CURLY_OPEN)
+            ):
+                self.check_value(ev, here, value)
+            return
+        if len(stack) >= MAX_DEPTH:
             raise self.refuse(
-                ev.start_mark,
-                "yaml-complex-key",
-                "字段名必须是普通文字，不能是列表或映射。请检查这一行的写法。",
+                mark, "yaml-too-deep", f"嵌套层级超过 {MAX_DEPTH} 层，请对照模板检查结构。"
             )
+        stack.append(_Frame(value, here, bool(ev.flow_style) and kind is _SEQ_START))
+
+    def key(self, ev: Any, frame: _Frame, pos: tuple[int, int]) -> None:
         key = ev.value
         if key in frame.seen:
             first = frame.seen[key]
@@ -235,21 +247,6 @@ class _Builder:
         self.doc.key_pos[(*frame.path, key)] = pos
         if ev.style == '"':
             self.invisible(ev, (*frame.path, key), key)
-
-    def place(self, frame: _Frame, value: Any, pos: tuple[int, int]) -> Path_:
-        parent = frame.container
-        if isinstance(parent, dict):
-            key = frame.key
-            frame.key = None
-            here: Path_ = (*frame.path, key)
-            if value is None or value == "":
-                self.doc.blanks.append(here)
-            parent[key] = value
-        else:
-            here = (*frame.path, len(parent))
-            parent.append(value)
-        self.doc.value_pos[here] = pos
-        return here
 
     # ------------------------------------------------ checks of one string value
 

@@ -39,7 +39,7 @@ class Record:
     file: Path
     _doc: Document | None = field(default=None, repr=False)
     _findings: list[Finding] | None = field(default=None, repr=False)
-    _valid: bool | None = field(default=None, repr=False)
+    _matches: bool | None = field(default=None, repr=False)
 
     def _load(self) -> None:
         result = load_yaml_file(self.file, self.relpath, self.kind)
@@ -68,19 +68,22 @@ class Record:
         return self._findings
 
     @property
+    def matches_schema(self) -> bool:
+        """Loaded and matching its schema (asked of the fast validator once)."""
+        if self._matches is None:
+            doc = self.doc
+            self._matches = doc is not None and schemas.is_valid(doc.data, self.kind)
+        return self._matches
+
+    @property
     def valid(self) -> bool:
         """Loaded cleanly and matching its schema: what trusts the shape may read it.
 
-        The same verdict as the validation's (``validate.Result.valid``), asked once.
+        The same verdict as the validation's (``validate.Result.valid``).
         """
-        if self._valid is None:
-            doc = self.doc
-            self._valid = (
-                doc is not None
-                and not any(f.severity is Severity.ERROR for f in self.load_findings)
-                and schemas.is_valid(doc.data, self.kind)
-            )
-        return self._valid
+        return self.matches_schema and not any(
+            f.severity is Severity.ERROR for f in self.load_findings
+        )
 
 
 @dataclass

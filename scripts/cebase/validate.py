@@ -67,7 +67,8 @@ def check_record(rec: Record, ctx: Context) -> tuple[list[Finding], bool]:
     doc = rec.doc
     if doc is None:
         return found, False
-    found += _new(schemas.validate(doc, rec.kind), found)
+    if not rec.matches_schema:
+        found += _new(schemas.explain_errors(doc, rec.kind), found)
     found += _new(run_rules(rec, ctx, rec.valid), found)
     return found, rec.valid
 
