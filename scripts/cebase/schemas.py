@@ -23,8 +23,8 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
 from . import explain
+from .document import Document
 from .findings import Finding, field_path
-from .loader import Document
 
 KINDS = (
     "institution",
