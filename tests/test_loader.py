@@ -222,7 +222,7 @@ def test_tabs_and_line_breaks_of_text_are_kept() -> None:
     [
         ("a: 1\nclassrooms：6\nc: 3\n", "fullwidth-colon", 2, 11, "classrooms: …"),
         ('a: 1\nperson:"李娜"\nc: 3\n', "colon-space", 2, 7, "person: …"),
-        ("a:\n  - name：x\n  - y\nb c\n", "fullwidth-colon", 2, 9, "name: …"),
+        ("a:\n  name：x\n  b: 1\n", "fullwidth-colon", 2, 7, "name: …"),
     ],
 )
 def test_look_alike_colons_are_named_where_they_stand(

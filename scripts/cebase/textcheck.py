@@ -180,12 +180,15 @@ def fullwidth_digit(value: str) -> int | None:
 def colon_hint(path: str, text: str, upto_line: int) -> Finding | None:
     """Explain a YAML syntax error caused by a full-width colon or a missing space.
 
-    Only lines up to the parser's error line are read: the mistake is there.
+    Only the parser's error line and the two lines before it are read: the
+    parser stops there or just after the mistake.
     """
     best: tuple[int, Finding] | None = None
     for rx, rule in ((_FULLWIDTH_COLON_KEY, "fullwidth-colon"), (_NO_SPACE_KEY, "colon-space")):
         for m in rx.finditer(text):
             line, col = line_col(text, m.start(3))
+            if line < upto_line - 2:
+                continue
             if line > upto_line:
                 break
             key = m.group(2)

@@ -17,11 +17,14 @@ from pathlib import Path
 from . import schemas
 from .findings import Finding
 from .registry import Record, Registry, scan, select
-from .rules import Context, run_rules
+from .rules import RULES, Context, run_rules
 
 # Findings about a mapping's keys name the mapping, not a value: they say
 # nothing about the values under it.
 _ABOUT_KEYS = frozenset({"schema-required", "schema-additionalProperties"})
+# Rules that read any shape (personal data anywhere) report their own mistake,
+# whatever else is wrong with the value.
+_INDEPENDENT = frozenset(i for r in RULES.values() if r.on_invalid for i in (r.id, *r.emits))
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def _new(more: list[Finding], found: list[Finding]) -> list[Finding]:
     if not found:
         return more
     fields = _fields(found)
-    return [f for f in more if not _covered(f, fields)]
+    return [f for f in more if f.rule in _INDEPENDENT or not _covered(f, fields)]
 
 
 def check_record(rec: Record, ctx: Context) -> tuple[list[Finding], bool]:
