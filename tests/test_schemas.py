@@ -163,3 +163,12 @@ def test_date_fix_only_offers_real_dates() -> None:
     assert date_fix("2025/2/30") is None
     assert date_fix("2025/2/3") == "2025-02-03"
     assert date_fix("明天") is None
+
+
+def test_a_blank_required_field_is_asked_for_not_called_malformed() -> None:
+    doc = _doc("institution", 'name: ""\ndistrict: ""\nuscc:\n')
+    schemas.prune_blanks(doc, "institution")
+    found = {f.field: f for f in schemas.explain_errors(doc, "institution")}
+    for field in ("name", "district", "uscc"):
+        assert "是必填项，尚未填写" in found[field].message
+    assert "可选值：天山区" in found["district"].message

@@ -235,9 +235,23 @@ def rank(err: ValidationError) -> int:
     return PRIORITY.index(validator) if validator in PRIORITY else len(PRIORITY)
 
 
+# A blank required value breaks one of these; "it is blank" says it best.
+_ABOUT_A_VALUE = frozenset({"type", "enum", "pattern", "format", "minLength", "const"})
+
+
+def _blank(e: _Err) -> Explained:
+    hint = e.schema.get("x-format-hint") or e.schema.get("description", "")
+    options = e.schema.get("enum")
+    if options:
+        hint = f"可选值：{'、'.join(str(o) for o in options)}。"
+    return e.say(f"{e.label}是必填项，尚未填写。{hint}")
+
+
 def message(err: ValidationError, resolve: Resolve) -> Explained:
     """Chinese message, the path to point at, and whether to point at the key."""
     e = _Err(err, resolve)
+    if (e.value is None or e.value == "") and err.validator in _ABOUT_A_VALUE:
+        return _blank(e)
     explain = _MESSAGES.get(str(err.validator))
     if explain is None:
         return e.say(f"{e.label}不符合要求（{err.validator}）。请对照模板检查。")
