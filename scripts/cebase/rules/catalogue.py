@@ -8,7 +8,7 @@ from typing import Any
 from ..findings import Finding, Severity
 from ..registry import Record
 from ..vocab import PENDING_CONFIRMATION
-from . import Context, at, per_run, rule
+from . import Context, at, rule
 
 # Where each kind of record names specialties: (path to a list, whether items carry levels).
 SPECIALTY_LISTS = {
@@ -29,18 +29,8 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> list[Any]:
     return node if isinstance(node, list) else []
 
 
-def catalogue(ctx: Context, cycle_id: str) -> dict[str, dict[str, Any]] | None:
-    data = ctx.cycle(cycle_id, "specialties")
-    if data is None:
-        return None
-    # Every record of the cycle asks; build the index once (callers only read it).
-    return per_run(
-        ctx, ("catalogue", cycle_id), data, lambda: {s["code"]: s for s in data["specialties"]}
-    )
-
-
 def _pending(ctx: Context, cycle_id: str) -> bool:
-    data = ctx.cycle(cycle_id, "specialties")
+    data = ctx.registry.cycle_data(cycle_id, "specialties")
     return data is not None and data.get("status") == PENDING_CONFIRMATION
 
 
@@ -48,7 +38,7 @@ def _pending(ctx: Context, cycle_id: str) -> bool:
 def check_specialties(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Specialty codes are in the cycle's catalogue and levels are offered for them."""
     data = rec.data
-    cat = catalogue(ctx, str(data.get("cycle")))
+    cat = ctx.index(data.get("cycle")).catalogue
     if cat is None:
         return
     for list_path, with_levels in SPECIALTY_LISTS[rec.kind]:

@@ -9,8 +9,8 @@ from typing import Any
 from ..findings import Finding, Severity
 from ..registry import Record
 from ..vocab import PENDING_CONFIRMATION, publicity_period
-from ..workdays import WorkCalendar, declared_days, undeclared_year_message
-from . import Context, at, per_run, rule
+from ..workdays import undeclared_year_message
+from . import Context, at, rule
 
 # What each kind of cycle file leaves open while it carries the mark.
 PENDING_WHAT: Mapping[str, str] = {
@@ -80,16 +80,6 @@ def check_holidays(rec: Record, ctx: Context) -> Iterator[Finding]:
                 )
 
 
-def calendar_days(ctx: Context) -> dict[date, bool]:
-    cycles = ctx.registry.cycles
-    return per_run(
-        ctx,
-        "declared-days",
-        cycles,
-        lambda: declared_days(ctx.registry.cycle_data(c, "cycle") for c in sorted(cycles)),
-    )
-
-
 @rule("calendar-undeclared", "review")
 def check_calendar(rec: Record, ctx: Context) -> Iterator[Finding]:
     """A 公示 reaching a year neither chinesecalendar nor any cycle declares is a warning naming it."""
@@ -101,7 +91,7 @@ def check_calendar(rec: Record, ctx: Context) -> Iterator[Finding]:
     days = pub.get("working_days") or (cycle.get("publicity") or {}).get("working_days")
     if not isinstance(days, int) or days < 1:
         return  # the cycle has not set the 公示 length yet (待市人社局确认)
-    cal = WorkCalendar(calendar_days(ctx))
+    cal = ctx.calendar()
     period = publicity_period(start, days, cal)
     for year in sorted(cal.uncovered_years):
         yield at(

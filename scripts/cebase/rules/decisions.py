@@ -13,7 +13,6 @@ from ..vocab import Kind, parse_day, sorted_levels
 from ..workdays import WorkCalendar
 from . import Context, at, rule
 from .catalogue import catalogue
-from .cycle import calendar_days
 
 WEEKDAYS = "一二三四五六日"
 
@@ -77,7 +76,7 @@ def check_publicity_start(rec: Record, ctx: Context) -> Iterator[Finding]:
     start = parse_day((rec.data.get("publicity") or {}).get("start"))
     if start is None:
         return
-    cal = WorkCalendar(calendar_days(ctx))
+    cal = ctx.calendar()
     if cal.is_working_day(start):
         return
     nxt = cal.next_working_day(start)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from typing import Any
 
 from ..findings import Finding
@@ -17,7 +16,7 @@ from ..vocab import (
     Kind,
     kind_name,
 )
-from . import Context, at, per_run, rule
+from . import Context, at, rule
 
 SUBJECT_NAMES = {kind: f"{kind_name(kind)}（{kind}.yaml）" for kind in SUBMISSION_KINDS}
 
@@ -41,18 +40,10 @@ def check_subject(rec: Record, ctx: Context) -> Iterator[Finding]:
 @rule("review-scores", Kind.REVIEW)
 def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Each expert scores every rubric indicator, within its maximum."""
-    rubric = ctx.cycle(str(rec.data["cycle"]), Kind.RUBRIC)
-    if rubric is None:
+    index = ctx.index(rec.data["cycle"])
+    indicators = index.indicators
+    if indicators is None:
         return
-    indicators = {ind["id"]: ind for ind in rubric["indicators"]}
-    # Each indicator's maximum as a Decimal, filled as first needed, for the whole run.
-    maxima = per_run(ctx, ("rubric-max", id(rubric)), rubric, dict)
-
-    def maximum(ind_id: str, ind: dict) -> Decimal:
-        if ind_id not in maxima:
-            maxima[ind_id] = dec(ind["max"])
-        return maxima[ind_id]
-
     experts = (rec.data.get("expert_review") or {}).get("experts") or []
     for i, expert in enumerate(experts):
         scores = expert.get("scores", {})
@@ -61,9 +52,7 @@ def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
             path = ("expert_review", "experts", i, "scores", ind_id)
             if ind is None:
                 yield at(rec, path, "review-scores", f"考核评估表中没有指标“{ind_id}”。", key=True)
-            elif "max" in ind and not 0 <= dec(value) <= maximum(
-                ind_id, ind
-            ):  # no max while 待确认
+            elif ind_id in index.maxima and not 0 <= dec(value) <= index.maxima[ind_id]:
                 yield at(
                     rec,
                     path,
