@@ -12,7 +12,6 @@ from ..registry import Record
 from ..vocab import Kind, parse_day, sorted_levels
 from ..workdays import WorkCalendar
 from . import Context, at, rule
-from .catalogue import catalogue
 
 WEEKDAYS = "一二三四五六日"
 
@@ -30,7 +29,7 @@ def _applied(ctx: Context, rec: Record) -> dict[str, set[str]] | None:
 
 
 def _spec_name(ctx: Context, rec: Record, code: str) -> str:
-    spec = (catalogue(ctx, str(rec.data.get("cycle"))) or {}).get(code) or {}
+    spec = (ctx.index(rec.data.get("cycle")).catalogue or {}).get(code) or {}
     return f"“{spec['name']}”（{code}）" if spec.get("name") else f"“{code}”"
 
 

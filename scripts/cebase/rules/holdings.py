@@ -18,7 +18,7 @@ from ..findings import Finding, Severity, field_path
 from ..registry import Record
 from ..vocab import Decision, Kind, sorted_levels
 from . import Context, at, rule
-from .catalogue import SPECIALTY_LISTS, _get, catalogue
+from .catalogue import SPECIALTY_LISTS, _get
 
 Specs = dict[str, set[str]]
 # Where a base asks for specialties it does not hold yet.
@@ -148,7 +148,7 @@ def check_already_held(rec: Record, ctx: Context) -> Iterator[Finding]:
     if not items:
         return
     cycle = str(rec.data.get("cycle"))
-    held, cat = standing(ctx, _uscc(rec), cycle)[1], catalogue(ctx, cycle) or {}
+    held, cat = standing(ctx, _uscc(rec), cycle)[1], ctx.index(cycle).catalogue or {}
     for i, item in enumerate(items):
         code, levels = item["code"], set(item.get("levels") or [])
         if code in held and levels and levels <= held[code]:
@@ -176,7 +176,7 @@ def _zone_rules(ctx: Context, cycle: str) -> dict[str, list[Mapping[str, Any]]]:
 def check_zone_levels(rec: Record, ctx: Context) -> Iterator[Finding]:
     """A level the catalogue reserves for a zone is requested from inside that zone."""
     cycle = str(rec.data.get("cycle"))
-    reserved, cat = _zone_rules(ctx, cycle), catalogue(ctx, cycle) or {}
+    reserved, cat = _zone_rules(ctx, cycle), ctx.index(cycle).catalogue or {}
     inst = ctx.registry.institutions.get(_uscc(rec))
     profile = inst.record.data if inst and inst.record and inst.record.valid else {}
     zone = (profile or {}).get("zone")
