@@ -2,16 +2,32 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LOCK   := requirements/lock.txt
 DEMO_DATE ?= 2025-12-22
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo demo-sealed test browser bench
+.PHONY: demo demo-sealed test browser bench lock npm-tools
 
-$(STAMP): pyproject.toml
+# Every dependency (test and site included) and the build backend come from the lock file,
+# checked against its hashes, so an intranet mirror serves exactly what CI tested;
+# `pip check` fails when pyproject.toml names a dependency the lock lacks (run `make lock`).
+$(STAMP): pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check || { echo "$(LOCK) is out of date with pyproject.toml: run make lock" >&2; exit 1; }
 	touch $(STAMP)
+
+# Regenerate the lock file from pyproject.toml (all extras, the build backend, hashes of every
+# file). Existing pins stay unless LOCK_FLAGS=--upgrade; pip-tools runs in its own venv.
+LOCK_VENV  := .cache/lock-venv
+LOCK_FLAGS ?=
+lock:
+	python3 -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet 'pip-tools>=7.4,<8'
+	$(LOCK_VENV)/bin/pip-compile --quiet $(LOCK_FLAGS) --all-extras --all-build-deps \
+	  --allow-unsafe --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file $(LOCK) pyproject.toml
 
 # Build the demo registry's site at the demo date and serve it on http://127.0.0.1:8000/
 demo: $(STAMP)
@@ -32,12 +48,18 @@ demo-sealed: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
 
-# axe-core (npm) for the accessibility audit, kept out of the repository.
+# npm tools for the tests, kept out of the repository: axe-core (accessibility audit) and
+# yaml-language-server (the schemas in editors). One install: a second `npm install
+# --no-save` into the same prefix would prune the first one's packages.
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
-$(AXE):
-	npm install --prefix .cache/npm --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4
+YLS := .cache/npm/node_modules/yaml-language-server/bin/yaml-language-server
+NPM_TOOLS := axe-core@4 yaml-language-server@1
+$(AXE) $(YLS) &:
+	npm install --prefix .cache/npm --no-save --no-package-lock --no-audit --no-fund --silent $(NPM_TOOLS)
 
-test: $(STAMP) browser $(AXE)
+npm-tools: $(AXE) $(YLS)
+
+test: $(STAMP) browser $(AXE) $(YLS)
 	$(PY) -m pytest
 
 bench: $(STAMP)

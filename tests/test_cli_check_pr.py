@@ -21,6 +21,7 @@ import yaml
 from cebase.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gate"
 NEW_APP = "12650104DEM0A0019H"  # a new applicant: its whole folder arrives by pull request
 SELF = "91650102DEM0T01784"  # a certified base filing its self-inspection
 LATE = "12650109DEM0H0084P"  # an applicant with an extension in cycle.yaml (until 2025-11-14)
@@ -100,7 +101,18 @@ def id_in_file_name(repo: Path) -> None:
     )
 
 
+def bad_attachments(repo: Path) -> None:
+    """An oversized referenced PDF, a PNG named .pdf, and an oversized file nothing refers to."""
+    restore(f"submissions/{SELF}/2026")(repo)
+    folder = repo / f"submissions/{SELF}/2026/attachments"
+    big = b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024)
+    (folder / "assessment-form.pdf").write_bytes(big)
+    (folder / "finance-statement.pdf").write_bytes((FIXTURES / "photo.png").read_bytes())
+    (folder / "spare.pdf").write_bytes(big)
+
+
 BRANCHES: dict[str, Callable[[Path], None]] = {
+    "bad-attachments": bad_attachments,
     "id-in-file-name": id_in_file_name,
     "new-application": restore(f"submissions/{NEW_APP}"),
     "self-inspection": restore(f"submissions/{SELF}/2026"),
@@ -268,14 +280,15 @@ def test_subprocess_writes_both_reports(repo: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 1, proc.stderr
     assert "::error file=submissions/" in proc.stdout and "title=gate-symlink" in proc.stdout
-    report = (out / "report.md").read_text("utf-8")
+    report = (out / "comment.md").read_text("utf-8")
     assert (
         report.startswith("<!-- cebase-gate -->\n")
         and "❌ 需要修改" in report
         and "符号链接" in report
     )
     body = json.loads((out / "report.json").read_text("utf-8"))
-    assert body["ok"] is False and {f["rule"] for f in body["findings"]} == {"gate-symlink"}
+    errors = {f["rule"] for f in body["findings"] if f["severity"] == "error"}
+    assert body["ok"] is False and errors == {"gate-symlink"}
 
 
 def test_failing_report_reads_as_html(
@@ -291,7 +304,7 @@ def test_failing_report_reads_as_html(
         capsys=capsys,
     )
     assert code == 1
-    text = (tmp_path / "report.md").read_text("utf-8")
+    text = (tmp_path / "comment.md").read_text("utf-8")
     html = markdown.markdown(text, extensions=["tables"])
     assert "<h2>继续教育基地材料自动检查</h2>" in html
     assert "需要修改" in html and "finance-statement.pdf" in html.replace("\\", "")
@@ -326,3 +339,56 @@ def test_an_id_number_in_a_file_name_is_never_repeated(repo: Path, tmp_path: Pat
         *(f.read_text("utf-8") for f in out.iterdir()),
     ):
         assert "650102198001011234" not in text
+
+
+def test_one_finding_per_attachment_problem(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = check_pr(
+        repo, "bad-attachments", maintainer(SELF), "2025-11-06", capsys=capsys
+    )
+    problems = sorted(
+        (f["rule"], f["field"] or str(f["path"]).rsplit("/", 1)[-1])
+        for f in findings
+        if str(f["rule"]).startswith("attachment-") or f["rule"] == "gate-file-type"
+    )
+    assert code == 1
+    # The records' rule reports what they refer to; the gate only what nothing refers to.
+    assert problems == [
+        ("attachment-size", "attachments[0].file"),
+        ("attachment-size", "spare.pdf"),
+        ("attachment-type", "attachments[1].file"),
+        ("attachment-unused", "spare.pdf"),
+    ], problems
+
+
+def test_the_comment_and_report_formats(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check-pr", "--root", str(repo), "--base", "main", "--head", "symlink"]
+    argv += ["--author", maintainer(REVIEWED), "--now", "2025-11-06"]
+    assert main([*argv, "--format", "report"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["format"] == "cebase-gate-report/1" and report["ok"] is False
+    assert "市人社局专业技术人员管理科（0991-4656129）" in report["contacts"]
+    assert main([*argv, "--format", "comment"]) == 1
+    text = capsys.readouterr().out
+    assert (
+        text.startswith("<!-- cebase-gate -->") and "符号链接" in text and "0991\\-4656129" in text
+    )
+
+
+def test_the_comment_module_renders_a_report_file(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cebase.gate import comment
+
+    check_pr(
+        repo,
+        "symlink",
+        maintainer(REVIEWED),
+        "2025-11-06",
+        "--report-dir",
+        str(tmp_path),
+        capsys=capsys,
+    )
+    assert comment.main([str(tmp_path / "report.json")]) == 0
+    assert capsys.readouterr().out == (tmp_path / "comment.md").read_text("utf-8")
+    assert comment.main([str(tmp_path / "missing.json")]) == 0
+    assert "检查未能完成" in capsys.readouterr().out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,7 @@ def test_application_form(run_cli, tmp_path: Path) -> None:
         "市人社局<br>审核意见",
     ):
         assert text in html, text
-    assert "@page { size: A4" in html
+    assert "size: A4;" in html
 
 
 def test_assessment_forms(run_cli, tmp_path: Path) -> None:
@@ -78,6 +80,81 @@ def test_values_are_escaped(run_cli, demo_copy: Path, tmp_path: Path) -> None:
     assert code == 0, err
     html = out.read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;示例路" in html
+
+
+def test_printed_form_names_materials_and_leaves_signatures_blank(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "form1.html"
+    assert form(run_cli, EXAMPLES, "submissions/52650102DEM0G00709/2026", out)[0] == 0
+    html = out.read_text(encoding="utf-8")
+    materials = html[html.index("<th>申报材料</th>") : html.index("<th>申报单位<br>承诺</th>")]
+    assert "法人登记证书复印件（加盖单位印章）" in materials
+    assert "申报基地的书面报告" in materials and "办学资质材料和证照扫描件（1 份）" in materials
+    assert "申报表" not in materials  # the form does not list itself
+    assert ".pdf" not in materials and "attachments/" not in materials
+    signature = re.search(r"承诺人（签字）：<span class=\"blank\">(.*?)</span>", html)
+    assert signature and signature.group(1) == ""
+    for text in ("cebase", "一式两份", "submissions/", ".yaml"):
+        assert text not in html, text
+    assert 'content: "第 " counter(page) " 页　共 " counter(pages) " 页"' in html
+    assert '@top-center { content: "附件1　乌鲁木齐市专业技术人员继续教育基地申报表"' in html
+
+
+def without_scans(root: Path) -> Path:
+    folder = root / "submissions/51650105DEM0F0067L/2026"
+    text = (folder / "application.yaml").read_text("utf-8")
+    text = re.sub(r"(?m)^  application_form: .*\n", "", text)
+    text = re.sub(r"(?m)^(  legal_person_certificate:) .*$", r'\1 ""', text)
+    (folder / "application.yaml").write_text(text, "utf-8")
+    for name in ("application-form.pdf", "legal-person-certificate.png"):
+        (folder / "attachments" / name).unlink()
+    return folder
+
+
+def test_draft_when_only_stamped_scans_are_missing(
+    run_cli, demo_copy: Path, tmp_path: Path
+) -> None:
+    without_scans(demo_copy)
+    out = tmp_path / "draft.html"
+    code, stdout, err = form(run_cli, demo_copy, APPLICATION, out)
+    assert code == 0, err
+    assert "草稿" in stdout
+    assert "申报表（附件1）盖章扫描件" in stdout
+    assert "法人登记证书复印件（加盖单位印章）扫描件" in stdout
+    html = out.read_text(encoding="utf-8")
+    assert '<div class="watermark" aria-hidden="true"><span>草稿（未盖章）</span></div>' in html
+
+
+def test_draft_when_the_named_scan_is_not_uploaded(
+    run_cli, demo_copy: Path, tmp_path: Path
+) -> None:
+    (demo_copy / APPLICATION / "attachments/application-form.pdf").unlink()
+    out = tmp_path / "draft.html"
+    code, stdout, err = form(run_cli, demo_copy, APPLICATION, out)
+    assert code == 0, err
+    assert "材料只差盖章扫描件：申报表（附件1）盖章扫描件。" in stdout
+    assert "草稿（未盖章）" in out.read_text(encoding="utf-8")
+
+
+def test_draft_of_an_assessment_without_its_stamped_forms(
+    run_cli, demo_copy: Path, tmp_path: Path
+) -> None:
+    folder = demo_copy / ASSESSMENT
+    for name in ("assessment-form.pdf", "finance-statement.pdf"):
+        (folder / "attachments" / name).unlink()
+    out = tmp_path / "draft23.html"
+    code, stdout, err = form(run_cli, demo_copy, ASSESSMENT, out)
+    assert code == 0, err
+    assert "考核评估表（附件2）盖章扫描件、收支情况统计表（附件3）盖章扫描件" in stdout
+    assert "草稿（未盖章）" in out.read_text(encoding="utf-8")
+
+
+def test_other_errors_still_block_the_draft(run_cli, demo_copy: Path, tmp_path: Path) -> None:
+    folder = without_scans(demo_copy)
+    text = (folder / "application.yaml").read_text("utf-8")
+    (folder / "application.yaml").write_text(text.replace('cycle: "2026"', "cycle: 2026x"), "utf-8")
+    out = tmp_path / "x.html"
+    code, _, err = form(run_cli, demo_copy, APPLICATION, out)
+    assert code == 1 and "未生成表格" in err and not out.exists()
 
 
 def test_findings_block_the_form(run_cli, tmp_path: Path) -> None:
@@ -133,6 +210,16 @@ def test_prints_to_a4_pdf(run_cli, tmp_path: Path, path: str, forms: list[str], 
                 abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes
             )
             assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == pages
+            if shutil.which("pdftotext"):  # poppler-utils: read the page numbers back
+                (tmp_path / "form.pdf").write_bytes(pdf)
+                text = subprocess.run(
+                    ["pdftotext", "-layout", str(tmp_path / "form.pdf"), "-"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                assert text.count(f"共{pages}页") == pages, text
+                assert text.count(f"附件{forms[0]}") >= pages + 1  # header on each page
             assert requests == [out.as_uri()]
             # no cell overflows its table (a wide number would push the border out)
             overflow = page.evaluate("""() => [...document.querySelectorAll('table.form')]

@@ -87,3 +87,17 @@ def test_calendar_warning_is_shown(run_cli) -> None:
     root = FIXTURES / "status" / "calendar-fallback"
     code, out, _ = run_cli("status", "--root", str(root), "--now", "2040-01-10")
     assert code == 0 and "警告：" in out and "2040" in out
+
+
+def test_queue_shows_how_long_each_item_has_waited(run_cli) -> None:
+    _, out, _ = run_cli("status", "--root", str(EXAMPLES), "--now", DEMO_DATE, "--format", "json")
+    rows = {b["uscc"]: b for b in json.loads(out)["bases"]}
+    overdue = rows["52650103DEM0M0129T"]  # rectification deadline 2025-12-15 passed
+    assert (overdue["since"], overdue["waited"]) == ("2025-12-16", 4)  # 17, 18, 19, 22
+    assert rows["12650105DEM0J0093K"]["waited"] is None  # settled: nothing to wait for
+    _, text, _ = run_cli("status", "--root", str(EXAMPLES), "--now", DEMO_DATE)
+    assert "    已等待：4 个工作日（自 2025-12-16）" in text
+    _, md, _ = run_cli(
+        "status", "--root", str(EXAMPLES), "--now", DEMO_DATE, "--format", "markdown"
+    )
+    assert "| 已等待 |" in md and "4 个工作日（自 2025-12-16）" in md

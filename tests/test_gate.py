@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from cebase import gate
-from cebase.gate import Change, Request
+from cebase import gate, layout
+from cebase.findings import Finding
+from cebase.gate import Change, Request, comment
+from cebase.gate import report as gate_report
 from cebase.registry import Registry, scan
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gate"
@@ -28,11 +30,15 @@ extensions:
     kind: application
     until: 2025-11-14
     reason: x
+incumbents:
+  - uscc: "91650100MA0000002X"
 """
+SQUATTED = "91650100MA0000002X"
 
 
-def inst(*maintainers: str) -> bytes:
-    return f"name: 示例单位\nmaintainers: [{', '.join(maintainers)}]\n".encode()
+def inst(*maintainers: str, name: str = "") -> bytes:
+    name = name or f"示例单位{maintainers[0]}"
+    return f'name: "{name}"\nmaintainers: [{", ".join(maintainers)}]\n'.encode()
 
 
 class DictTree:
@@ -115,23 +121,24 @@ def rules(r: Request) -> list[str]:
         (f"submissions/{OWN}/2026/notes.txt", False),
         (f"submissions/{OWN}/README.md", False),
         (f"submissions/{OWN}/draft/application.yaml", False),
-        (f"submissions/{OWN}/2026/review.yaml", False),
+        (f"submissions/{OWN}/2026/.DS_Store", False),
+        (f"submissions/{OWN}/.gitkeep", False),
     ],
 )
-def test_allowed_kind(path: str, allowed: bool) -> None:
-    assert gate.allowed_kind(gate.place(path, "")) is allowed
+def test_only_placed_paths_pass(path: str, allowed: bool) -> None:
+    assert ("gate-layout" not in rules(req([add(path)]))) is allowed
 
 
-def test_place_with_prefix() -> None:
-    p = gate.place(f"examples/submissions/{OWN}/2026/review.yaml", "examples/")
-    assert (p.rel, p.uscc, p.cycle, p.inside) == (
+def test_where_with_prefix() -> None:
+    w = gate.where(f"examples/submissions/{OWN}/2026/review.yaml", "examples/")
+    assert (w.rel, w.uscc, w.cycle, w.inside, w.what) == (
         f"submissions/{OWN}/2026/review.yaml",
         OWN,
         "2026",
         True,
+        "review",
     )
-    assert gate.is_review(p)
-    outside = gate.place("mkdocs.yml", "examples/")
+    outside = gate.where("mkdocs.yml", "examples/")
     assert (outside.inside, outside.rel) == (False, "mkdocs.yml")
 
 
@@ -154,7 +161,7 @@ def test_own_folder_is_clean() -> None:
         (".ci/run", "gate-bureau-file"),
         ("README.md", "gate-scope"),
         (f"submissions/{OWN}/2026/review.yaml", "gate-review-file"),
-        (f"submissions/{OWN}/2026/notes.txt", "gate-file-kind"),
+        (f"submissions/{OWN}/2026/notes.txt", "gate-layout"),
     ],
 )
 def test_untrusted_may_not_touch(path: str, rule: str) -> None:
@@ -196,7 +203,7 @@ def test_login_comparison_ignores_case() -> None:
 
 
 def test_new_folder_first_submitter_becomes_maintainer() -> None:
-    files = {f"submissions/{NEW}/institution.yaml": inst("newcomer")}
+    files = {f"submissions/{NEW}/institution.yaml": inst("newcomer", name="新单位")}
     changes = [
         add(f"submissions/{NEW}/institution.yaml"),
         add(f"submissions/{NEW}/2026/application.yaml"),
@@ -266,15 +273,15 @@ def test_modes(mode: int, rule: str) -> None:
 def test_file_type_matches_name(name: str, content: bytes, ok: bool) -> None:
     folder = f"submissions/{OWN}/2026/" + ("attachments/" if name.startswith("a.") else "")
     found = rules(req([add(folder + name)], {folder + name: content}))
-    assert ("gate-file-type" not in found) is ok
+    assert ({"gate-file-type", "attachment-type"} & set(found)) is not ok
 
 
 def test_attachment_size_cap() -> None:
     path = f"submissions/{OWN}/2026/attachments/big.pdf"
-    assert rules(req([add(path, size=gate.ATTACHMENT_MAX_BYTES + 1)], {path: PDF})) == [
-        "gate-attachment-size"
+    assert rules(req([add(path, size=layout.ATTACHMENT_MAX_BYTES + 1)], {path: PDF})) == [
+        "attachment-size"
     ]
-    assert rules(req([add(path, size=gate.ATTACHMENT_MAX_BYTES)], {path: PDF})) == []
+    assert rules(req([add(path, size=layout.ATTACHMENT_MAX_BYTES)], {path: PDF})) == []
 
 
 # -- trusted reviewers -----------------------------------------------------------
@@ -410,7 +417,7 @@ def test_scope_ignores_a_deleted_cycle() -> None:
 # -- the report ------------------------------------------------------------------------
 
 
-def _result(tmp_path: Path, name: str, findings: list[gate.Finding]) -> gate.Result:
+def _report(tmp_path: Path, name: str, findings: list[Finding]) -> dict:
     folder = tmp_path / "submissions" / OWN
     (folder / "2026").mkdir(parents=True)
     (tmp_path / "cycles").mkdir()
@@ -418,44 +425,56 @@ def _result(tmp_path: Path, name: str, findings: list[gate.Finding]) -> gate.Res
     (folder / "2026" / "assessment.yaml").write_text("cycle: '2026'\n", "utf-8")
     reg: Registry = scan(tmp_path)
     r = req([add(f"submissions/{OWN}/2026/assessment.yaml")])
-    return gate.Result(findings, 1, list(r.changes), reg, gate.touched_submissions(r, reg), r)
+    result = gate.Result(findings, 1, list(r.changes), reg, gate.touched_submissions(r, reg), r)
+    return gate_report.build(result, checklists=False)
 
 
 def test_report_passes(tmp_path: Path) -> None:
-    text = gate.render_markdown(_result(tmp_path, "示例单位", []))
-    assert text.startswith(gate.MARKER + "\n")
+    text = comment.render(_report(tmp_path, "示例单位", []))
+    assert text.startswith(comment.MARKER + "\n")
     assert "✅ 可以进入人工审核" in text and "❌" not in text
     assert (
         "示例单位" in text
         and "2026 周期年度自查" in text
-        and "新增：2026/assessment\\.yaml" in text
+        and "新增：submissions/91650107DEM0Q0155H/2026/assessment\\.yaml" in text
     )
 
 
 def test_report_escapes_and_groups(tmp_path: Path) -> None:
-    bad = gate.Finding(
-        f"submissions/{OWN}/2026/assessment.yaml", 3, 5, "deadline", "日期<b>晚了</b>"
-    )
-    text = gate.render_markdown(_result(tmp_path, "<script>x</script>[链接](http://e)", [bad]))
-    assert "❌ 需要修改" in text and "第 3 行" in text and "`deadline`" in text
+    bad = Finding(f"submissions/{OWN}/2026/assessment.yaml", 3, 5, "deadline", "日期<b>晚了</b>")
+    name = "<script>x</script>[链接](http://e)![](https://t.example/p.gif) @bureau-team"
+    text = comment.render(_report(tmp_path, name, [bad]))
+    assert "❌ 需要修改" in text and "第 3 行" in text and "deadline" in text
     assert "<script>" not in text and "<b>" not in text and "](http" not in text
+    assert "@bureau" not in text and "＠bureau" in text
 
 
 def test_report_is_capped(tmp_path: Path) -> None:
     many = [
-        gate.Finding(f"submissions/{OWN}/2026/f{i:04d}.yaml", 1, 1, "gate-file-kind", "问题" * 40)
+        Finding(f"submissions/{OWN}/2026/f{i:04d}.yaml", 1, 1, "gate-layout", "问题" * 40)
         for i in range(2000)
     ]
-    text = gate.render_markdown(_result(tmp_path, "示例单位", many), limit=20_000)
+    text = comment.render(_report(tmp_path, "示例单位", many), limit=20_000)
     assert len(text) <= 20_000 and "另有" in text and text.rstrip().endswith("</sub>")
 
 
-def test_report_includes_checklists(tmp_path: Path) -> None:
-    def checklist(reg: Registry, sub: gate.Submission, now: date) -> str:
-        return f"### 审核清单：{sub.uscc}\n\n- [ ] 人工核对 {now}"
+def test_a_report_that_disagrees_with_its_findings_never_passes(tmp_path: Path) -> None:
+    bad = Finding(f"submissions/{OWN}/2026/assessment.yaml", 3, 5, "deadline", "晚了")
+    forged = {**_report(tmp_path, "示例单位", [bad]), "ok": True, "errors": 0}
+    text = comment.render(forged)
+    assert "✅" not in text and "检查未能完成" in text
 
-    text = gate.render_markdown(_result(tmp_path, "示例单位", []), checklist)
-    assert f"### 审核清单：{OWN}\n\n- [ ] 人工核对 2025-11-05" in text
+
+def test_contacts_come_from_the_cycle() -> None:
+    cycle = (
+        CYCLE
+        + b"contacts:\n  - office: \xe6\xb5\x8b\xe8\xaf\x95\xe7\xa7\x91\n    phone: '0991-0000000'\n"
+    )
+    r = req(
+        [add(f"submissions/{OWN}/2026/assessment.yaml")],
+        base={**BASE, "cycles/2026/cycle.yaml": cycle},
+    )
+    assert r.contact == "测试科（0991-0000000）"
 
 
 def test_late_folder_is_one_finding_on_its_record() -> None:
@@ -474,3 +493,47 @@ def test_the_web_editors_keep_file_is_accepted_only_empty() -> None:
     keep = f"submissions/{OWN}/2026/attachments/.gitkeep"
     assert rules(req([add(keep, size=0)], {keep: b""})) == []
     assert rules(req([add(keep, size=5000)], {keep: b"x" * 5000})) == ["gate-file-type"]
+
+
+# -- identity -----------------------------------------------------------------------
+
+
+def test_an_incumbents_folder_is_the_bureaus_to_create() -> None:
+    path = f"submissions/{SQUATTED}/institution.yaml"
+    files = {path: inst("squatter", name="冒名单位")}
+    found = gate.check_changes(req([add(path)], files, author="squatter"))
+    assert [f.rule for f in found] == ["gate-identity"]
+    assert "incumbents" in found[0].message and "联系" in found[0].message
+    assert rules(req([add(path)], files, author="reviewer", trusted=True)) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "示例单位own-admin",
+        "示例\u200b单位own-admin",
+        "示例单位ＯＷＮ-admin",
+        " 示例单位 own-admin\u202e",
+    ],
+)
+def test_a_new_folder_may_not_take_an_existing_name(name: str) -> None:
+    path = f"submissions/{NEW}/institution.yaml"
+    escaped = name.encode("unicode_escape").decode("ascii")
+    files = {path: f'name: "{escaped}"\nmaintainers: [newcomer]\n'.encode()}
+    found = gate.check_changes(req([add(path)], files, author="newcomer"))
+    assert [f.rule for f in found] == ["gate-identity"]
+    assert OWN in found[0].message
+
+
+def test_a_rename_onto_another_name_is_refused_but_a_name_outside_the_bmp_is_fine() -> None:
+    path = f"submissions/{OWN}/institution.yaml"
+    taken = {path: inst("own-admin", name="示例单位other-admin")}
+    assert rules(req([Change(path, "M")], taken)) == ["gate-identity"]
+    fine = {path: inst("own-admin", name="𠀀示例单位")}
+    assert rules(req([Change(path, "M")], fine)) == []
+
+
+def test_badly_named_files_are_refused_but_may_be_removed() -> None:
+    bad = f"submissions/{OWN}/2026/attachments/a\u200b.pdf"
+    assert "gate-path" in rules(req([add(bad)], {bad: PDF}))
+    assert rules(req([Change(bad, "D")], base={**BASE, bad: PDF})) == []

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from cebase.loader import MAX_BYTES, load_yaml_bytes
 
 CASES = Path(__file__).parent / "fixtures" / "loader"
+# What a file that loads may still be refused for: one value's characters.
+VALUE_RULES = {"forbidden-char", "curly-quote", "fullwidth-digit"}
 
 
 def load(src: str | bytes):
@@ -122,9 +124,10 @@ def test_positions_of_values_and_keys() -> None:
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_give_findings_never_exceptions(raw: bytes) -> None:
     result = load_yaml_bytes("fuzz.yaml", raw)
-    assert (result.document is None) == bool(result.findings)
+    assert result.document is not None or result.findings
     if result.document is not None:
         assert isinstance(result.document.data, dict)
+        assert {f.rule for f in result.findings} <= VALUE_RULES
 
 
 _yamlish = st.text(
@@ -143,7 +146,9 @@ def test_arbitrary_text_gives_findings_never_exceptions(text: str) -> None:
     except UnicodeEncodeError:  # lone surrogates cannot be written to a file either
         raw = text.encode("utf-8", "replace")
     result = load_yaml_bytes("fuzz.yaml", raw)
-    assert (result.document is None) == bool(result.findings)
+    assert result.document is not None or result.findings
+    if result.document is not None:
+        assert {f.rule for f in result.findings} <= VALUE_RULES
     for f in result.findings:
         assert f.line >= 0 and f.col >= 0 and f.rule
 
@@ -158,3 +163,95 @@ def test_the_bureaus_cycle_file_may_be_large_a_form_may_not() -> None:
         f.rule
         for f in load_yaml_bytes("submissions/x/2026/application.yaml", raw, "application").findings
     ] == ["file-size"]
+
+
+def test_blank_values_are_noted_with_their_key_positions() -> None:
+    doc = load("a:\nb: ''\nc: x\nd:\n  e: \"\"\n").document
+    assert doc is not None
+    assert doc.blanks == [("a",), ("b",), ("d", "e")]
+    assert doc.pos(("d", "e"), key=True) == (5, 3)
+
+
+@pytest.mark.parametrize(
+    ("src", "code", "name", "field"),
+    [
+        ('a: "x\\u202Ey"\n', "U+202E", "从右到左覆盖", "a"),
+        ('a: "x\\0"\n', "U+0000", "空字符", "a"),
+        ('a: "x\\x85"\n', "U+0085", "下一行符", "a"),
+        ('a: "x\\u200By"\n', "U+200B", "零宽空格", "a"),
+        ('a:\n  b: ["ok", "\\u2066"]\n', "U+2066", "从左到右隔离", "a.b[1]"),
+        ('"k\\u200Dey": 1\n', "U+200D", "零宽连字", "k\u200dey"),
+        ('a: "x\\ry"\n', "U+000D", "回车符", "a"),
+    ],
+)
+def test_invisible_characters_written_as_escapes_are_refused(
+    src: str, code: str, name: str, field: str
+) -> None:
+    result = load(src)
+    [finding] = result.findings
+    assert finding.rule == "forbidden-char" and finding.field == field
+    assert code in finding.message and name in finding.message
+
+
+@pytest.mark.parametrize(
+    ("src", "name", "line", "col"),
+    [
+        ("a: 1\nb: x\u200by\n", "零宽空格", 2, 5),
+        ("a: x\u2060y\n", "词连接符", 1, 5),
+        ("a: \u200fx\n", "从右到左标记", 1, 4),
+        ("a: x\u00ady\n", "软连字符", 1, 5),
+    ],
+)
+def test_invisible_characters_written_literally_are_named_where_they_stand(
+    src: str, name: str, line: int, col: int
+) -> None:
+    [finding] = load(src).findings
+    assert (finding.rule, finding.line, finding.col) == ("forbidden-char", line, col)
+    assert name in finding.message
+
+
+def test_tabs_and_line_breaks_of_text_are_kept() -> None:
+    result = load('a: |\n  x\ty\n  z\nb: "p\\tq\\nr"\n')
+    assert result.findings == []
+    assert result.document is not None
+    assert result.document.data == {"a": "x\ty\nz\n", "b": "p\tq\nr"}
+
+
+@pytest.mark.parametrize(
+    ("src", "rule", "line", "col", "shown"),
+    [
+        ("a: 1\nclassrooms：6\nc: 3\n", "fullwidth-colon", 2, 11, "classrooms: …"),
+        ('a: 1\nperson:"李娜"\nc: 3\n', "colon-space", 2, 7, "person: …"),
+        ("a:\n  name：x\n  b: 1\n", "fullwidth-colon", 2, 7, "name: …"),
+    ],
+)
+def test_look_alike_colons_are_named_where_they_stand(
+    src: str, rule: str, line: int, col: int, shown: str
+) -> None:
+    result = load(src)
+    assert result.document is None
+    [finding] = result.findings
+    assert (finding.rule, finding.line, finding.col) == (rule, line, col)
+    assert shown in finding.message
+
+
+def test_curly_quotes_and_full_width_digits_are_named_where_they_stand() -> None:
+    result = load("a: “李娜”\nb: 0991-４656129\nc: 第３期培训\nd: '１２'\n")
+    got = [(f.rule, f.line, f.col, f.field) for f in result.findings]
+    assert got == [
+        ("curly-quote", 1, 4, "a"),
+        ("fullwidth-digit", 2, 9, "b"),
+        ("fullwidth-digit", 4, 5, "d"),  # a quoted value: the column after the quote
+    ]
+    assert "0991-4656129" in result.findings[1].message
+
+
+def test_a_full_width_comma_in_a_flow_list_is_a_hint_for_the_schema() -> None:
+    result = load("levels: [初级，中级]\nreasons: [甲，乙。]\ntext: 甲，乙\n")
+    assert result.findings == []
+    doc = result.document
+    assert doc is not None
+    assert set(doc.hints) == {("levels", 0), ("reasons", 0)}
+    hint = doc.hints[("levels", 0)]
+    assert (hint.rule, hint.line, hint.col) == ("fullwidth-comma", 1, 12)
+    assert "[初级, 中级]" in hint.message

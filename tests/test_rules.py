@@ -186,31 +186,40 @@ def test_strings_are_the_string_scalars_in_order() -> None:
         assert strings(rec, ctx) is strings(rec, ctx)  # walked once
 
 
-def test_deadline_of_takes_the_latest_extension_of_the_right_shape() -> None:
-    from cebase.rules.submission import deadline_of, latest_extensions
+@pytest.mark.parametrize(
+    ("dated", "until", "late"),
+    [
+        ("2025-11-07", None, False),  # on the deadline
+        ("2025-11-08", None, True),
+        ("2025-11-13", "2025-11-14", False),  # within the extension
+        ("2025-11-15", "2025-11-14", True),
+        ("2025-11-08", "2025-11-01", True),  # an extension before the deadline extends nothing
+    ],
+)
+def test_deadline_compares_dates_with_the_latest_extension(
+    demo_copy, dated: str, until: str | None, late: bool
+) -> None:
+    from cebase.registry import scan
+    from cebase.validate import validate
 
-    ext = [
-        {"uscc": "A", "kind": "application", "until": "2025-11-10"},
-        {"uscc": "A", "kind": "application", "until": "2025-11-14"},
-        {"uscc": "A", "kind": "application", "until": "2025-11-12"},
-        {"uscc": "A", "kind": "assessment", "until": "2025-11-09"},
-        {"uscc": "B", "kind": "application"},  # no until: ignored
-        {"uscc": ["C"], "kind": "application", "until": "2025-12-01"},  # wrong shape
-        "not an extension",
-    ]
-    cycle = {
-        "deadlines": {"application": "2025-11-07", "assessment": "2025-11-07"},
-        "extensions": ext,
-    }
-    assert deadline_of(cycle, "A", "application") == ("2025-11-07", "2025-11-14")
-    assert deadline_of(cycle, "A", "assessment") == ("2025-11-07", "2025-11-09")
-    assert deadline_of(cycle, "B", "application") == ("2025-11-07", None)
-    assert deadline_of(cycle, "C", "application") == ("2025-11-07", None)
-    assert deadline_of({"deadlines": {}}, "A", "application") is None
-    latest = latest_extensions(cycle)
-    for uscc in ("A", "B", "C"):
-        for kind in ("application", "assessment"):
-            assert deadline_of(cycle, uscc, kind, latest) == deadline_of(cycle, uscc, kind)
+    app = demo_copy / "submissions/12650104DEM0A0019H/2026/application.yaml"
+    app.write_text(app.read_text("utf-8").replace("date: 2025-11-05", f"date: {dated}"), "utf-8")
+    if until is not None:
+        cycle = demo_copy / "cycles/2026/cycle.yaml"
+        text = cycle.read_text("utf-8")
+        entry = (
+            '  - uscc: "12650104DEM0A0019H"\n    kind: application\n'
+            f"    until: {until}\n    reason: 示例\n"
+        )
+        cycle.write_text(
+            text.replace("extensions:  # 示例值\n", "extensions:\n" + entry, 1), "utf-8"
+        )
+    found = [f for f in validate(scan(demo_copy)).findings if f.rule == "deadline"]
+    assert [f.path.endswith("12650104DEM0A0019H/2026/application.yaml") for f in found] == (
+        [True] if late else []
+    )
+    if late and until:
+        assert f"获准延期至 {until}" in found[0].message
 
 
 def test_attachments_are_judged_by_size_and_first_bytes(demo_copy) -> None:

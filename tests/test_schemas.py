@@ -42,7 +42,7 @@ def nodes(node: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def test_every_kind_has_a_schema() -> None:
     for kind in schemas.KINDS:
-        assert schemas.schema(kind)["$id"] == schemas.SCHEMA_ID.format(kind)
+        assert (schemas.schema_dir() / schemas.SCHEMA_ID.format(kind)).is_file()
 
 
 @pytest.mark.parametrize("kind", [*schemas.KINDS, "defs"])
@@ -114,3 +114,61 @@ def test_validation_points_at_the_node() -> None:
     missing = [f for f in findings if f.rule == "schema-required"]
     assert missing and all(f.line == 1 for f in missing)  # a missing key points at its parent
     assert all(CJK.search(f.message) for f in findings)
+
+
+def _doc(kind: str, text: str):
+    doc = load_yaml_bytes(f"x/{kind}.yaml", text.encode()).document
+    assert doc is not None
+    return doc
+
+
+def test_a_blank_optional_field_is_absent_a_blank_required_one_is_not() -> None:
+    doc = _doc("institution", 'name: ""\nzone:\ncontact:\n  website: ""\n  email:\n')
+    schemas.prune_blanks(doc, "institution")
+    assert doc.data == {"name": "", "contact": {"email": None}}
+    assert doc.pos(("zone",), key=True) == (2, 1)  # the key's place is kept for messages
+
+
+@pytest.mark.parametrize("written", ["2025/11/5", "2025-11-5", "2025年11月5日", "2025.11.05"])
+def test_a_date_written_another_way_gives_one_finding_with_the_fix(written: str) -> None:
+    doc = _doc("application", f'cycle: "2026"\ndate: {written}\n')
+    found = [f for f in schemas.explain_errors(doc, "application") if f.field == "date"]
+    assert [f.rule for f in found] == ["schema-pattern"]
+    assert "改为 2025-11-05" in found[0].message
+
+
+def test_one_value_breaking_several_keywords_gives_one_finding() -> None:
+    doc = _doc(
+        "institution", "name: 示例\nuscc: 123\ndistrict: 一个很长很长很长很长很长很长的区名\n"
+    )
+    by_field: dict[str, list[str]] = {}
+    for f in schemas.explain_errors(doc, "institution"):
+        by_field.setdefault(f.field, []).append(f.rule)
+    assert all(len(rules) == 1 for field, rules in by_field.items() if field)
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed"),
+    [("30万元", "300000"), ("1.5万", "15000"), ("200 元", "200"), ("6人", "6"), ("三十", None)],
+)
+def test_a_number_with_a_unit_says_how_to_write_it(written: str, fixed: str | None) -> None:
+    from cebase.explain import number_fix
+
+    assert number_fix(written) == fixed
+
+
+def test_date_fix_only_offers_real_dates() -> None:
+    from cebase.explain import date_fix
+
+    assert date_fix("2025/2/30") is None
+    assert date_fix("2025/2/3") == "2025-02-03"
+    assert date_fix("明天") is None
+
+
+def test_a_blank_required_field_is_asked_for_not_called_malformed() -> None:
+    doc = _doc("institution", 'name: ""\ndistrict: ""\nuscc:\n')
+    schemas.prune_blanks(doc, "institution")
+    found = {f.field: f for f in schemas.explain_errors(doc, "institution")}
+    for field in ("name", "district", "uscc"):
+        assert "是必填项，尚未填写" in found[field].message
+    assert "可选值：天山区" in found["district"].message

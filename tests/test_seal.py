@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
-from cebase import gate, layout, seal, sealtext
+from cebase import layout, seal, sealtext
 from cebase.armour import SHOWN, Sealed, SealedValue, is_armoured
 from cebase.findings import Finding, Severity
 from cebase.loader import load_yaml_text
@@ -455,8 +455,15 @@ def test_validate_command_takes_the_identity(tmp_path: Path, run_cli) -> None:
 def test_gate_takes_sealed_attachments(content: Path, ok: bool) -> None:
     path = f"submissions/{OWN}/2026/attachments/scan.pdf.age"
     found = rules(req([add(path)], {path: content.read_bytes()}))
-    assert found == ([] if ok else ["gate-file-type"])
-    assert not gate.allowed_kind(gate.place(f"submissions/{OWN}/2026/attachments/scan.age", ""))
+    assert found == ([] if ok else ["attachment-type"])
+    bare = f"submissions/{OWN}/2026/attachments/scan.age"  # .age alone: no original type
+    assert "gate-layout" in rules(req([add(bare)], {bare: content.read_bytes()}))
+
+
+def test_gate_caps_a_sealed_attachment() -> None:
+    path = f"submissions/{OWN}/2026/attachments/scan.pdf.age"
+    big = add(path, size=layout.ATTACHMENT_MAX_BYTES + 1)
+    assert rules(req([big], {path: b"age-encryption.org/v1\n"})) == ["attachment-size"]
 
 
 def test_sealed_scan_content_is_checked_with_the_key(tmp_path: Path) -> None:

@@ -192,7 +192,6 @@ def test_validation_beside_rendering_gives_the_same_result(
     """Large registries validate in a second process while pages render; same outcome."""
     from cebase.site import build
 
-    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
     out = tmp_path / "site"
     shutil.copytree(site, out)
     before = _tree(out)
@@ -207,7 +206,6 @@ def test_validation_beside_rendering_gives_the_same_result(
     if broken:
         assert _tree(out) == before
     else:
-        monkeypatch.setattr(build, "PARALLEL_FROM", 10**9)
         inline = tmp_path / "inline"
         assert build.build_site(
             demo_copy, inline, date.fromisoformat(DEMO_DATE), git_dates=False
@@ -235,7 +233,6 @@ def test_wrong_shape_beside_rendering_reports_findings(
     """The renderer trusts shapes while the other process checks them: findings, no crash."""
     from cebase.site import build
 
-    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
     pattern, mutate = WRONG_SHAPES[shape]
     target = sorted((demo_copy / "submissions").glob(pattern))[0]
     text = target.read_text("utf-8")

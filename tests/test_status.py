@@ -335,3 +335,48 @@ def test_calendar_fallback_computes_monday_to_friday() -> None:
         "2040-01-09",
         "2040-01-13",
     )
+
+
+# ---- the machine: its tables, and decisions as the notices read them
+
+
+def test_every_transition_reaches_a_node_of_its_flow() -> None:
+    from cebase.status.machine import ANY, FLOWS
+    from cebase.status.reasons import RULES as REASON_RULES
+
+    for flow in FLOWS.values():
+        for (node, _ev), target in flow.steps.items():
+            assert node == ANY or node in flow.nodes, (flow.kind, node)
+            assert target in flow.nodes, (flow.kind, target)
+        assert all(n.rule in REASON_RULES for n in flow.nodes.values())
+
+
+def test_a_forfeit_is_revoked_without_an_invented_preliminary() -> None:
+    uscc = "91650107DEM0Q0155H"
+    reg = scan(FIXTURES / "status" / "forfeit-declared")
+    assert evaluate(reg, D("2025-12-25"))[uscc].status is Status.OVERDUE
+    s = evaluate(reg, D("2025-12-26"))[uscc]
+    assert (s.status, s.rule, s.certified) == (Status.REVOKED, "status-forfeit-revoked", False)
+    last = s.history[-1]
+    assert (last.decision, last.date, last.revokes, last.reason) == (
+        "取消资格",
+        "2025-12-26",
+        True,
+        "逾期未报送自查材料（视为自动放弃）",
+    )
+
+
+def test_history_holds_only_what_happened_by_the_date(demo) -> None:
+    for on in ("2025-11-27", "2025-12-10", "2025-12-22"):
+        for s in evaluate(demo, D(on)).values():
+            assert all(h.date is None or h.date <= on for h in s.history), s.uscc
+
+
+def test_revocations_carry_the_reason_the_notice_states(demo) -> None:
+    s = evaluate(demo, D("2025-12-22"))
+    veto = [h for h in s["52650106DEM0R01699"].history if h.revokes]
+    recheck = [h for h in s["91650105DEM0P0141F"].history if h.revokes]
+    assert [(h.reason, h.rule) for h in veto] == [("一票否决（乱收费）", "status-veto")]
+    assert [(h.reason, h.decision) for h in recheck] == [
+        ("限期整改后复查仍不合格", "整改复查取消资格")
+    ]

@@ -10,9 +10,12 @@ from cebase.workdays import (
     WorkCalendar,
     add_working_days,
     count_working_days,
+    declared_days,
     is_working_day,
     next_working_day,
 )
+
+from .conftest import FIXTURES
 
 D = date.fromisoformat
 
@@ -90,3 +93,64 @@ def test_a_covered_year_gives_no_warning() -> None:
     cal = WorkCalendar()
     cal.count_working_days(D("2025-01-01"), D("2025-12-31"))
     assert cal.warnings() == []
+
+
+# ---------------------------------------------------------------- declared years
+
+
+def _cycle(name: str) -> dict:
+    from cebase.loader import load_yaml_file
+
+    doc = load_yaml_file(FIXTURES / "cycle" / name, name).document
+    assert doc is not None
+    return doc.data
+
+
+def test_a_declared_holiday_moves_the_publicity_end() -> None:
+    from cebase.vocab import publicity_period
+
+    start = D("2026-12-28")  # Monday; 2026 is in the package, 2027 is not
+    guessed = WorkCalendar()
+    before = publicity_period(start, 5, guessed)
+    assert before.end == D("2027-01-01")  # Mon-Thu, then Friday 1 January guessed a working day
+    assert guessed.uncovered_years == {2027}
+    declared = WorkCalendar(declared_days([_cycle("holidays-2027.yaml")]))
+    after = publicity_period(start, 5, declared)
+    assert after.end == D("2027-01-04")  # New Year's Day off: the fifth day is Monday
+    assert declared.warnings() == []
+
+
+def test_a_declared_year_is_whole() -> None:
+    days = declared_days([_cycle("holidays-2027.yaml")])
+    assert len(days) == 365 and {d.year for d in days} == {2027}
+    cal = WorkCalendar(days)
+    assert cal.is_working_day(D("2027-01-09"))  # the adjusted Saturday
+    assert not cal.is_working_day(D("2027-01-10"))  # an ordinary Sunday
+    assert cal.is_working_day(D("2027-06-15"))  # a Tuesday the declaration does not list
+    assert cal.uncovered_years == set()
+
+
+def test_declared_days_win_over_the_package() -> None:
+    # a declaration of a year the package knows replaces it (the cycle quotes the notice)
+    day = D("2025-10-01")
+    assert not is_working_day(day)
+    entry = {"year": 2025, "source": "测试", "days_off": [], "workdays": ["2025-10-01"]}
+    assert WorkCalendar(declared_days([{"holidays": [entry]}])).is_working_day(day)
+
+
+def test_a_holiday_starting_the_year_before_counts() -> None:
+    entry = {
+        "year": 2027,
+        "source": "测试",
+        "days_off": [{"name": "元旦", "start": "2026-12-31", "end": "2027-01-01"}],
+        "workdays": [],
+    }
+    days = declared_days([{"holidays": [entry]}, None, {}])
+    assert days[D("2026-12-31")] is False and days[D("2027-01-01")] is False
+
+
+def test_the_undeclared_warning_names_the_year_and_the_fix() -> None:
+    cal = WorkCalendar()
+    cal.add_working_days(D("2027-03-01"), 3)
+    [message] = cal.warnings()
+    assert "2027 年" in message and "holidays" in message and "cycle.yaml" in message

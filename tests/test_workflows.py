@@ -92,8 +92,9 @@ def test_zizmor_reports_nothing() -> None:
 # --- every workflow -----------------------------------------------------------------
 
 
-def test_the_three_workflows_exist() -> None:
-    assert {p.name for p in WORKFLOW_FILES} >= {"validate.yml", "comment.yml", "publish.yml"}
+def test_the_workflows_exist() -> None:
+    # comment.yml is gone: the comment is a job of validate.yml, rendered from its findings.
+    assert {p.name for p in WORKFLOW_FILES} == {"validate.yml", "publish.yml", "remind.yml"}
 
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=ids(WORKFLOW_FILES))
@@ -148,43 +149,56 @@ def test_checkout_never_persists_credentials(path: Path) -> None:
             )
 
 
-# --- validate.yml -------------------------------------------------------------------
+# --- validate.yml: the gate and its comment ----------------------------------------
 
 
-def test_validate_has_no_secrets_and_no_write_permissions() -> None:
+def test_the_gate_runs_the_base_workflow_with_read_only_checks() -> None:
     path = WORKFLOWS / "validate.yml"
     assert "secrets." not in path.read_text(encoding="utf-8")
     workflow = load(path)
-    assert set(workflow["on"]) == {"pull_request"}
-    for job_id, job in workflow["jobs"].items():
-        for scope, level in job["permissions"].items():
-            assert level != WRITE_PERMISSION, f"validate.yml: job {job_id!r} has {scope}: write"
+    # pull_request_target: GitHub runs this file as it is on the base branch, so a PR
+    # that edits it changes nothing about its own check.
+    assert set(workflow["on"]) == {"pull_request_target"}
+    assert workflow["jobs"]["validate"]["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["comment"]["permissions"] == {
+        "contents": "read",
+        "pull-requests": "write",
+    }
+
+
+def test_only_the_base_commit_is_ever_checked_out() -> None:
+    for path in WORKFLOW_FILES:
+        for job_id, step in steps(load(path)):
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                ref = (step.get("with") or {}).get("ref")
+                if path.name == "validate.yml":
+                    assert ref == "${{ github.event.pull_request.base.sha }}", (job_id, ref)
+                assert "head" not in str(ref), f"{path.name}: job {job_id!r} checks out {ref}"
+
+
+def test_python_runs_isolated_outside_the_checkout() -> None:
+    for job_id, step in steps(load(WORKFLOWS / "validate.yml")):
+        run = step.get("run") or ""
+        for line in run.splitlines():
+            if re.search(r"\bpython3?\b", line):
+                assert re.search(r"python3? -I\b", line), f"{job_id}: not isolated: {line.strip()}"
+        if "python" in run:
+            assert run.lstrip().startswith('cd "$RUNNER_TEMP"'), f"{job_id}: {step.get('name')}"
+
+
+def test_no_workflow_posts_what_another_run_uploaded() -> None:
+    for path in WORKFLOW_FILES:
+        workflow = load(path)
+        assert "workflow_run" not in workflow["on"], path.name
+        for _, step in steps(workflow):
+            if str(step.get("uses", "")).startswith("actions/download-artifact@"):
+                assert "run-id" not in (step.get("with") or {}), path.name
 
 
 def test_validate_trust_comes_only_from_author_association() -> None:
     text = (WORKFLOWS / "validate.yml").read_text(encoding="utf-8")
     assert "github.event.pull_request.author_association" in text
     assert "OWNER|MEMBER)" in text
-
-
-# --- comment.yml --------------------------------------------------------------------
-
-
-def test_comment_never_checks_out() -> None:
-    workflow = load(WORKFLOWS / "comment.yml")
-    for job_id, step in steps(workflow):
-        assert not str(step.get("uses", "")).startswith("actions/checkout@"), (
-            f"comment.yml: job {job_id!r} must not check out code"
-        )
-        assert "git clone" not in str(step.get("run", ""))
-
-
-def test_comment_runs_after_validate_with_minimal_permissions() -> None:
-    workflow = load(WORKFLOWS / "comment.yml")
-    assert workflow["on"]["workflow_run"]["workflows"] == ["validate"]
-    assert load(WORKFLOWS / "validate.yml")["name"] == "validate"
-    for job in workflow["jobs"].values():
-        assert set(job["permissions"]) <= {"actions", "pull-requests"}
 
 
 # --- publish.yml --------------------------------------------------------------------
@@ -248,3 +262,122 @@ def test_issue_config_disables_blank_issues() -> None:
     config = load(GITHUB / "ISSUE_TEMPLATE" / "config.yml")
     assert config["blank_issues_enabled"] is False
     assert config["contact_links"]
+
+
+# --- the gate job, run as written, against a hostile pull request ------------------
+
+EXAMPLES = ROOT / "examples"
+PWNED = "PWNED-by-the-pull-request"
+HOSTILE = {
+    # Would make a pull_request workflow pass; pull_request_target never reads it.
+    ".github/workflows/validate.yml": "on: pull_request\njobs: {validate: {runs-on: x, steps: []}}\n",
+    # Would run inside `python -m pip ...` or any `import json` from the working directory.
+    "pip/__init__.py": "",
+    "pip/__main__.py": f"open('{PWNED}-pip', 'w').write('x')\n",
+    "json.py": f"open('{PWNED}-json', 'w').write('x')\n",
+    # A forged report and comment, as an earlier design would have posted them.
+    "gate-report/report.json": json.dumps({"ok": True, "errors": 0, "findings": []}),
+    "gate-report/comment.md": f"<!-- cebase-gate -->\n**✅ 可以进入人工审核** {PWNED}\n",
+}
+
+
+def _git(repo: Path, *args: str) -> str:
+    ident = ["-c", "user.name=t", "-c", "user.email=t@example.cn", "-c", "commit.gpgsign=false"]
+    return subprocess.run(
+        ["git", "-C", str(repo), *ident, *args], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def _step(job: str, name: str) -> str:
+    workflow = load(WORKFLOWS / "validate.yml")
+    return next(s["run"] for s in workflow["jobs"][job]["steps"] if s.get("name") == name)
+
+
+def _bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The steps of the gate job, taken from validate.yml, run on a hostile PR."""
+    tmp = tmp_path_factory.mktemp("workflow")
+    workspace, runner_temp = tmp / "workspace", tmp / "runner"
+    shutil.copytree(EXAMPLES, workspace)
+    shutil.copytree(WORKFLOWS, workspace / ".github" / "workflows")
+    _git(workspace, "init", "-q", "-b", "main")
+    _git(workspace, "add", "-A")
+    _git(workspace, "commit", "-q", "-m", "base")
+    base = _git(workspace, "rev-parse", "HEAD")
+    _git(workspace, "checkout", "-q", "-b", "pr")
+    for rel, content in HOSTILE.items():
+        (workspace / rel).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / rel).write_text(content, encoding="utf-8")
+    _git(workspace, "add", "-A")
+    _git(workspace, "commit", "-q", "-m", "hostile")
+    head = _git(workspace, "rev-parse", "HEAD")
+    _git(workspace, "checkout", "-q", "main")
+    for rel in ("pip/__main__.py", "pip/__init__.py", "json.py"):  # even if they were on disk
+        (workspace / rel).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / rel).write_text(HOSTILE[rel], encoding="utf-8")
+    venv_bin = runner_temp / "gate-venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    python = venv_bin / "python"  # stands for the venv the install step builds
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
+    env = {
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_OUTPUT": str(tmp / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp / "summary"),
+        "BASE_SHA": base,
+        "HEAD_SHA": head,
+        "PR_AUTHOR": "demo-dbc-wind-admin",
+        "TRUSTED": "false",
+        "PYTHONPATH": str(ROOT / "scripts"),  # ignored under -I, as it must be
+    }
+    gate = _bash(_step("validate", "Run the pull-request gate"), workspace, env)
+    render = _bash(_step("comment", "Render the comment from the findings"), workspace, env)
+    verdict = _bash(
+        _step("validate", "Fail if the gate found problems"),
+        workspace,
+        {**env, "GATE_RC": (tmp / "output").read_text().split("rc=")[-1].strip()},
+    )
+    return {
+        "tmp": tmp,
+        "gate": gate,
+        "render": render,
+        "verdict": verdict,
+        "comment": (runner_temp / "comment.md").read_text(encoding="utf-8"),
+        "report": json.loads((runner_temp / "gate-report" / "report.json").read_text("utf-8")),
+    }
+
+
+def test_a_hostile_pr_cannot_turn_the_required_status_green(hostile_run: dict[str, Any]) -> None:
+    assert hostile_run["gate"].returncode == 0, hostile_run["gate"].stderr
+    assert hostile_run["verdict"].returncode == 1
+    report = hostile_run["report"]
+    refused = {(f["rule"], f["path"]) for f in report["findings"]}
+    assert ("gate-bureau-file", ".github/workflows/validate.yml") in refused
+    assert {("gate-scope", "json.py"), ("gate-scope", "pip/__main__.py")} <= refused
+    assert ("gate-scope", "gate-report/comment.md") in refused
+    assert report["ok"] is False
+
+
+def test_code_in_the_pr_never_runs(hostile_run: dict[str, Any]) -> None:
+    leftovers = [p for p in hostile_run["tmp"].rglob(f"{PWNED}*")]
+    assert leftovers == []
+
+
+def test_the_comment_is_rendered_from_the_findings(hostile_run: dict[str, Any]) -> None:
+    assert hostile_run["render"].returncode == 0, hostile_run["render"].stderr
+    comment = hostile_run["comment"]
+    assert comment.startswith("<!-- cebase-gate -->") and "❌ 需要修改" in comment
+    assert "✅" not in comment and PWNED not in comment
+    assert "validate\\.yml" in comment  # the workflow change is named, escaped

@@ -16,12 +16,12 @@ from typing import Any
 from . import escape
 from .findings import Finding, Severity
 from .registry import Registry, Submission
-from .scoring import EXCELLENT, PASS, PROPOSED
+from .rules.checklist import POSITIVE_DECISIONS, SCHEMA_RULE, missing_manual
+from .validate import validate
+from .vocab import KIND_NAMES, CheckResult
 
-SCHEMA_RULE = "schema"  # matches every schema-<validator> finding
-POSITIVE_DECISIONS = frozenset({PROPOSED, EXCELLENT, PASS})
-PASSED, FAILED, NOT_APPLICABLE = "通过", "不通过", "不适用"
-KIND_NAMES = {"application": "申报", "assessment": "年度自查"}
+__all__ = ["POSITIVE_DECISIONS", "SCHEMA_RULE", "missing_manual"]
+PASSED, FAILED, NOT_APPLICABLE = CheckResult.PASSED, CheckResult.FAILED, CheckResult.NOT_APPLICABLE
 
 # Item states and their marks in the Markdown checklist.
 OK, BAD, UNDECIDED, OPEN, NA = "ok", "bad", "undecided", "open", "na"
@@ -69,18 +69,8 @@ def rule_matches(item_rule: str, finding_rule: str) -> bool:
     return finding_rule == item_rule
 
 
-def missing_manual(
-    items: Sequence[Mapping[str, Any]], answers: Mapping[str, Any] | None
-) -> list[Mapping[str, Any]]:
-    """Mandatory manual items not answered 通过 in a review's ``checklist``."""
-    answers = answers or {}
-    return [
-        item
-        for item in items
-        if item["kind"] == "manual"
-        and item["mandatory"]
-        and (answers.get(item["id"]) or {}).get("result") != PASSED
-    ]
+def _in_paths(path: str, paths: list[str]) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in paths)
 
 
 def _where(f: Finding) -> str:
@@ -104,10 +94,14 @@ def _auto(
     return OK, tuple(f"提示：{_where(f)}：{f.message}" for f in hits)
 
 
-def evaluate_checklist(reg: Registry, sub: Submission, now: date | None) -> Checklist:
-    """Every item of the cycle's checklist for ``sub``, automatic items decided."""
-    from .validate import validate  # the rules import registry modules; keep import order simple
+def evaluate_checklist(
+    reg: Registry, sub: Submission, now: date | None, findings: Sequence[Finding] | None = None
+) -> Checklist:
+    """Every item of the cycle's checklist for ``sub``, automatic items decided.
 
+    ``findings``: the validation's findings when the caller has them (else the
+    submission and its institution.yaml are validated here).
+    """
     inst = reg.institutions.get(sub.uscc)
     name = None
     if inst is not None and inst.record is not None and isinstance(inst.record.data, dict):
@@ -128,8 +122,10 @@ def evaluate_checklist(reg: Registry, sub: Submission, now: date | None) -> Chec
     paths = [sub.folder]
     if inst is not None and inst.record is not None:
         paths.append(inst.record.relpath)
+    if findings is None:
+        findings = validate(reg, paths, now=now).findings
     findings = [
-        f for f in validate(reg, paths, now=now).findings if not f.path.endswith("/review.yaml")
+        f for f in findings if _in_paths(f.path, paths) and not f.path.endswith("/review.yaml")
     ]
     main = sub.get(kind)
     record_ok = main is not None and main.valid

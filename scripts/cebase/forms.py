@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .findings import Finding
 from .registry import Registry, Submission
 from .scoring import CENT, dec, indicator_scores, total
 
@@ -37,11 +38,23 @@ RULE_NAMES = {
     "effect_evaluation": "培训效果评估",
     "follow_up_feedback": "跟踪反馈",
 }
+# The materials the printed 附件1 lists, by the notice's names (申报材料 2 and 3); the
+# form itself (申报材料 1) is not listed as attached to itself.
 MATERIAL_NAMES = {
-    "application_form": "申报表（附件1，盖章）",
-    "legal_person_certificate": "法人登记证书复印件（盖章）",
+    "legal_person_certificate": "法人登记证书复印件（加盖单位印章）",
     "written_report": "申报基地的书面报告",
 }
+# Stamped scans: they exist only after the printed form is stamped, so their absence
+# still allows a draft. Application fields, and assessment attachment kinds.
+STAMPED_FIELDS = {
+    "materials.application_form": "申报表（附件1）盖章扫描件",
+    "materials.legal_person_certificate": "法人登记证书复印件（加盖单位印章）扫描件",
+}
+STAMPED_KINDS = {
+    "考核评估表": "考核评估表（附件2）盖章扫描件",
+    "收支情况统计表": "收支情况统计表（附件3）盖章扫描件",
+}
+DRAFT_MARK = "草稿（未盖章）"
 
 
 def cn_date(text: str | None) -> str:
@@ -99,6 +112,56 @@ def forms_for(sub: Submission) -> list[str]:
     return []
 
 
+def _stamped_gap(f: Finding, data: Mapping[str, Any]) -> str | None:
+    """The stamped scan a finding is about (missing, blank or not uploaded), else None."""
+    if f.rule == "schema-required" and f.field == "materials":
+        present = data.get("materials") or {}
+        for field, name in STAMPED_FIELDS.items():
+            key = field.split(".")[1]
+            # the message names the missing key; a present key is not what it is about
+            if key not in present and key in f.message:
+                return name
+        return None
+    if f.rule.startswith("schema-") or f.rule == "attachment-missing":
+        if f.field in STAMPED_FIELDS:
+            value = (data.get("materials") or {}).get(f.field.split(".")[1])
+            if f.rule == "attachment-missing" or value in (None, ""):
+                return STAMPED_FIELDS[f.field]
+        if f.rule == "attachment-missing" and f.field.startswith("attachments["):
+            index = int(f.field[len("attachments[") :].split("]")[0])
+            items = data.get("attachments") or []
+            kind = items[index].get("kind") if index < len(items) else None
+            return STAMPED_KINDS.get(str(kind))
+    return None
+
+
+def stamped_gaps(findings: list[Finding], data: Mapping[str, Any] | None) -> list[str] | None:
+    """The stamped scans missing, when they are all the ``findings`` (errors) say; else None.
+
+    ``cebase form`` prints a watermarked draft then: the scan cannot exist before the
+    printed form is stamped.
+    """
+    if data is None or not findings:
+        return None
+    names = [_stamped_gap(f, data) for f in findings]
+    if any(n is None for n in names):
+        return None
+    return list(dict.fromkeys(n for n in names if n is not None))
+
+
+def _materials(data: Mapping[str, Any]) -> list[str]:
+    """The attached materials of 附件1 by name (never by file name)."""
+    m = data.get("materials") or {}
+    out = [name for key, name in MATERIAL_NAMES.items() if m.get(key)]
+    rules = ((data.get("conditions") or {}).get("management") or {}).get("rules") or {}
+    if any(r.get("document") for r in rules.values() if isinstance(r, Mapping)):
+        out.append("基地管理制度和教学培训等制度")
+    if m.get("licences"):
+        out.append(f"有关办学资质材料和证照扫描件（{len(m['licences'])} 份）")
+    out += [o["title"] for o in m.get("others") or [] if o.get("title")]
+    return out
+
+
 def _faculty_rows(counts: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for key, label in (("full_time", "专职"), ("part_time", "兼职")):
@@ -144,12 +207,19 @@ def _rubric_rows(ctx: FormContext) -> tuple[list[dict[str, Any]], dict[str, Any]
     return rows, totals
 
 
-def render(reg: Registry, sub: Submission, which: list[str] | None = None) -> str:
-    """The HTML of the submission's forms (all that apply, or those in ``which``)."""
+def render(
+    reg: Registry, sub: Submission, which: list[str] | None = None, *, draft: bool = False
+) -> str:
+    """The HTML of the submission's forms (all that apply, or those in ``which``).
+
+    ``draft``: the record's only errors are missing stamped scans (``stamped_gaps``);
+    every page then carries the watermark 草稿（未盖章）.
+    """
     inst = reg.institutions[sub.uscc]
     kind = "application" if sub.get("application") is not None else "assessment"
     rec = sub.get(kind)
-    assert rec is not None and rec.valid and inst.record is not None and inst.record.valid
+    assert rec is not None and rec.data is not None and (rec.valid or draft)
+    assert inst.record is not None and inst.record.valid
     review_rec = sub.get("review")
     review = review_rec.data if review_rec is not None and review_rec.valid else None
     specs = reg.cycle_data(sub.cycle, "specialties") or {"specialties": []}
@@ -164,35 +234,38 @@ def render(reg: Registry, sub: Submission, which: list[str] | None = None) -> st
     )
     chosen = [f for f in forms_for(sub) if which is None or f in which]
     env = _env()
-    pages = []
-    for form in chosen:
-        extra: dict[str, Any] = {}
-        if form == "1":
-            extra["faculty"] = _faculty_rows(ctx.data["conditions"]["faculty"]["counts"])
-        if form == "3":
-            fin = ctx.data["finance"]
-            extra["balance"] = dec(fin["income_total"]) - dec(fin["expenditure_total"])
-        if form == "2" and ctx.rubric is not None:
-            extra["rows"], extra["totals"] = _rubric_rows(ctx)
-        # already escaped by autoescape; Markup keeps the page template from escaping it twice
-        html = Markup(
-            env.get_template(f"form{form}.html.j2").render(
-                ctx=ctx,
-                inst=ctx.institution,
-                d=ctx.data,
-                title=FORMS[form][1],
-                number=form,
-                levels=LEVELS,
-                rule_names=RULE_NAMES,
-                material_names=MATERIAL_NAMES,
-                **extra,
-            )
-        )
-        pages.append(
-            {"html": html, "compact": form == "2"}
-        )  # 附件2 is tightened to fit one A4 page
+    pages = [_page(env, ctx, form) for form in chosen]
     names = "、".join(f"附件{f}" for f in chosen)
     return env.get_template("page.html.j2").render(
         pages=pages,
+        draft=DRAFT_MARK if draft else "",
         doc_title=f"{ctx.institution.get('name', sub.uscc)} {sub.cycle} 年度 {names}",
     )
+
+
+def _page(env: Environment, ctx: FormContext, form: str) -> dict[str, Any]:
+    """One form (附件1, 2 or 3) of the printed document."""
+    extra: dict[str, Any] = {}
+    if form == "1":
+        extra["faculty"] = _faculty_rows(ctx.data["conditions"]["faculty"]["counts"])
+    if form == "3":
+        fin = ctx.data["finance"]
+        extra["balance"] = dec(fin["income_total"]) - dec(fin["expenditure_total"])
+    if form == "2" and ctx.rubric is not None:
+        extra["rows"], extra["totals"] = _rubric_rows(ctx)
+    # already escaped by autoescape; Markup keeps the page template from escaping it twice
+    html = Markup(
+        env.get_template(f"form{form}.html.j2").render(
+            ctx=ctx,
+            inst=ctx.institution,
+            d=ctx.data,
+            title=FORMS[form][1],
+            number=form,
+            levels=LEVELS,
+            rule_names=RULE_NAMES,
+            materials=_materials(ctx.data) if form == "1" else [],
+            **extra,
+        )
+    )
+    # 附件2 is tightened to fit one A4 page
+    return {"html": html, "compact": form == "2", "number": form, "title": FORMS[form][1]}

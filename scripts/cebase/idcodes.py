@@ -75,3 +75,12 @@ def redact_ids(text: str) -> str:
     return CITIZEN_ID_RE.sub(
         lambda m: "（身份证号已隐去）" if citizen_id_valid(m.group(0)) else m.group(0), text
     )
+
+
+# A mainland mobile number, also written with spaces or hyphens (139 9901 6592).
+MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
+
+
+def redact(text: str) -> str:
+    """Mask citizen ID numbers and mobile numbers before a message repeats a value."""
+    return MOBILE_RE.sub(r"\1****\3", redact_ids(text))

@@ -7,20 +7,38 @@ stream so that:
   ``0991`` stays a string (a leading zero is a phone prefix, not a number), and
   ``2025-11-07`` stays a string (dates are checked by format in the schema);
 - duplicate keys are refused and every key is kept as text;
-- every value and key keeps its line and column.
+- a blank value (``key:`` or ``key: ""``) is noted, so that loading can treat
+  a blank optional field as absent (``schemas.prune_blanks``);
+- every value and key keeps its line and column;
+- a decoded string may not hold invisible characters (a YAML escape such as
+  ``"\\u202E"`` is caught too), and look-alikes of YAML's own punctuation
+  (full-width colon and comma, curly quotes, full-width digits) are named where
+  they stand.
 Problems come back as findings, never as exceptions.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .findings import Finding
+from .document import Document, Path_
+from .findings import Finding, field_path
+from .textcheck import (
+    CURLY_CLOSE,
+    CURLY_OPEN,
+    FULLWIDTH_DIGITS,
+    INVISIBLE_VALUE,
+    char_name,
+    check_text,
+    fullwidth_digit,
+)
+from .yamlerrors import syntax_finding, tab_indent
 
 try:  # the C parser is the fast path; the pure-Python one behaves the same
     _Parser: Any = yaml.CSafeLoader
@@ -38,7 +56,6 @@ LARGE_BYTES = 32 * 1024 * 1024
 LARGE_NODES = 2_000_000
 LARGE_KINDS = frozenset({"cycle"})
 
-Path_ = tuple[str | int, ...]
 
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -46,187 +63,11 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
 
-# C0 controls except TAB/LF/CR, DEL, C1 controls, bidi embeddings/overrides/isolates
-# ("Trojan Source"), zero-width no-break space and line/paragraph separators.
-_FORBIDDEN_CHARS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\u2028\u2029]"
-)
-_LONE_CR = re.compile(r"\r(?!\n)")
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
-
-_CHAR_NAMES = {
-    "\ufeff": "零宽不换行空格（BOM）",
-    "\u2028": "行分隔符 U+2028",
-    "\u2029": "段分隔符 U+2029",
-}
-
-
-@dataclass(slots=True)
-class Document:
-    """A loaded YAML file: plain data plus where each value and key stands."""
-
-    path: str
-    data: Any
-    value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    text: str = ""  # the source, for rules that must see comments too
-
-    def field_at(self, line: int, col: int) -> Path_:
-        """The path of the last value that starts at or before a position (document order)."""
-        found: Path_ = ()
-        for path, pos in self.value_pos.items():
-            if pos > (line, col):
-                break
-            found = path
-        return found
-
-    def pos(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
-        """Line and column (1-based) of the value at ``path``, or of its nearest ancestor."""
-        table = self.key_pos if key else self.value_pos
-        p = tuple(path)
-        while p:
-            if p in table:
-                return table[p]
-            if key and p in self.value_pos:
-                return self.value_pos[p]
-            p = p[:-1]
-        return self.value_pos.get((), (1, 1))
-
 
 @dataclass(slots=True)
 class LoadResult:
     document: Document | None
     findings: list[Finding]
-
-
-def _char_description(ch: str) -> str:
-    if ch in _CHAR_NAMES:
-        return _CHAR_NAMES[ch]
-    if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
-        return f"双向文字控制符 U+{ord(ch):04X}"
-    return f"控制字符 U+{ord(ch):04X}"
-
-
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
-    return line, col
-
-
-def check_text(
-    path: str, raw: bytes, *, max_bytes: int = MAX_BYTES
-) -> tuple[str | None, list[Finding]]:
-    """Decode ``raw`` as UTF-8 text and refuse what no honest form contains.
-
-    Shared by the YAML loader and the Markdown self-report.
-    """
-    if len(raw) > max_bytes:
-        return None, [
-            Finding(
-                path,
-                0,
-                0,
-                "file-size",
-                f"文件大小为 {len(raw)} 字节，超过上限 {max_bytes} 字节。请删去多余内容；"
-                "扫描件请放在 attachments/ 文件夹中并在表单里引用。",
-            )
-        ]
-    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return None, [
-            Finding(
-                path,
-                1,
-                1,
-                "encoding",
-                "文件以字节顺序标记（BOM）开头。请另存为“UTF-8（无 BOM）”编码，"
-                "或在网页编辑器中删除第一行开头的不可见字符。",
-            )
-        ]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _line_col(raw[: exc.start].decode("utf-8", "replace"), exc.start)
-        return None, [
-            Finding(
-                path,
-                line,
-                col,
-                "encoding",
-                f"第 {exc.start + 1} 字节不是有效的 UTF-8 编码（可能是 GBK 等编码保存的）。"
-                "请将文件另存为 UTF-8 编码后重新提交。",
-            )
-        ]
-    findings: list[Finding] = []
-    for m in _FORBIDDEN_CHARS.finditer(text):
-        line, col = _line_col(text, m.start())
-        findings.append(
-            Finding(
-                path,
-                line,
-                col,
-                "forbidden-char",
-                f"第 {line} 行第 {col} 列有不可见的{_char_description(m.group())}。"
-                "请删除该字符（可整行重新输入）。",
-            )
-        )
-        if len(findings) >= 20:  # one is enough to refuse; twenty are enough to fix
-            break
-    m = _LONE_CR.search(text)
-    if m:
-        line, col = _line_col(text, m.start())
-        findings.append(
-            Finding(
-                path,
-                line,
-                col,
-                "forbidden-char",
-                "文件使用了单独的回车符（CR）换行。请使用 LF 或 CRLF 换行保存。",
-            )
-        )
-    return (None if findings else text), findings
-
-
-# Parser messages we can explain in Chinese; others fall back to a general hint.
-_PROBLEMS = (
-    (
-        "mapping values are not allowed",
-        "此处不能出现“键: 值”。常见原因：上一行缩进不一致，或值中含有“: ”——请检查缩进，或把整个值用英文引号括起来。",
-    ),
-    (
-        "could not find expected ':'",
-        "缺少英文冒号“:”。每个字段应写成“字段名: 值”（冒号后有一个空格）。",
-    ),
-    ("did not find expected key", "缩进不一致：同一层级的字段必须左对齐，列表项“- ”也要对齐。"),
-    ("did not find expected '-' indicator", "列表项缩进不一致：同一列表的每一项“- ”必须左对齐。"),
-    (
-        "found character '\\t' that cannot start any token",
-        "此处使用了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。",
-    ),
-    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合。"),
-    (
-        "found unknown escape character",
-        "双引号字符串中有无效的转义字符“\\”。请改用单引号，或写成“\\\\”。",
-    ),
-    ("while scanning a quoted scalar", "引号没有闭合：请检查这一行的引号是否成对。"),
-    (
-        "block sequence entries are not allowed",
-        "此处不能开始列表：“- ”前的字段缺少换行或缩进有误。",
-    ),
-    ("expected <block end>, but found", "缩进或结构有误：请对照模板检查这一行及上一行的缩进。"),
-    ("found undefined alias", "使用了别名（*名称）。本系统不接受锚点和别名，请把内容直接写出来。"),
-    (
-        "found undefined tag handle",
-        "使用了标签（!…）。本系统不接受 YAML 标签，请删除“!”开头的标记。",
-    ),
-)
-
-
-def _explain(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or ""
-    for needle, chinese in _PROBLEMS:
-        if needle in problem or needle in (exc.context or ""):
-            return chinese
-    return "YAML 格式错误，请对照模板检查这一行的缩进、冒号和引号。"
 
 
 def _scalar(value: str, plain: bool) -> Any:
@@ -245,172 +86,260 @@ def _scalar(value: str, plain: bool) -> Any:
     return value
 
 
-def load_yaml_text(path: str, text: str, *, max_nodes: int = MAX_NODES) -> LoadResult:
-    """Load one YAML document whose text has already passed ``check_text``."""
-    m = _TAB_INDENT.search(text)
-    if m:
-        line, col = _line_col(text, m.end() - 1)
-        return LoadResult(
-            None,
-            [
-                Finding(
-                    path,
-                    line,
-                    col,
-                    "yaml-tab",
-                    "缩进中使用了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。",
-                )
-            ],
-        )
-    doc = Document(path, None, text=text)
-    findings: list[Finding] = []
+class _Refused(Exception):
+    """The file cannot be loaded; the finding says why."""
 
-    def fail(mark: Any, rule: str, message: str) -> LoadResult:
-        findings.append(Finding(path, mark.line + 1, mark.column + 1, rule, message))
-        return LoadResult(None, findings)
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
 
-    # stack frames: [container, path, pending_key or None, seen keys]
-    stack: list[list[Any]] = []
-    root_set = False
-    documents = 0
-    nodes = 0
-    # Events are pulled straight from the parser: yaml.parse's generator costs a
-    # call per event, and a registry is a few million events.
-    get_event = _Parser(text).get_event
-    try:
+
+class _Frame:
+    """An open container: where it is, the key waiting for its value, keys seen."""
+
+    __slots__ = ("container", "flow", "is_map", "key", "path", "seen")
+
+    def __init__(self, container: Any, path: Path_, flow: bool) -> None:
+        self.container = container
+        self.is_map = isinstance(container, dict)
+        self.path = path
+        self.key: str | None = None
+        self.seen: dict[str, tuple[int, int]] = {}
+        self.flow = flow
+
+
+class _Builder:
+    """Values out of the parser's events, with positions and per-value checks."""
+
+    def __init__(self, path: str, text: str, max_nodes: int) -> None:
+        self.path = path
+        self.doc = Document(path, None, text=text)
+        self.findings: list[Finding] = []
+        self.stack: list[_Frame] = []
+        self.max_nodes = max_nodes
+        self.nodes = 0
+        self.documents = 0
+        self.widths = FULLWIDTH_DIGITS.search(text) is not None
+
+    def refuse(self, mark: Any, rule: str, message: str) -> _Refused:
+        return _Refused(Finding(self.path, mark.line + 1, mark.column + 1, rule, message))
+
+    def run(self, text: str) -> None:
+        # Events are pulled straight from the parser: yaml.parse's generator costs a
+        # call per event, and a registry is a few million events.
+        get_event = _Parser(text).get_event
         while (ev := get_event()) is not None:
             kind = type(ev)
             if kind is _MAP_END or kind is _SEQ_END:
-                stack.pop()
-                continue
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    return fail(
-                        ev.start_mark,
-                        "yaml-multi-doc",
-                        "文件中有多个 YAML 文档（“---”分隔）。每个文件只能有一个文档，请删除多余的“---”及其后内容，或拆成单独的文件。",
-                    )
-                if ev.version or ev.tags:
-                    return fail(
-                        ev.start_mark,
-                        "yaml-directive",
-                        "文件使用了“%YAML”或“%TAG”指令。请删除以“%”开头的行。",
-                    )
-                continue
-            if kind is yaml.AliasEvent:
-                return fail(
+                self.stack.pop()
+            elif kind is _SCALAR or kind is _MAP_START or kind is _SEQ_START:
+                self.node(ev, kind)
+            elif kind is yaml.DocumentStartEvent:
+                self.document_start(ev)
+            elif kind is yaml.AliasEvent:
+                raise self.refuse(
                     ev.start_mark,
                     "yaml-alias",
                     f"使用了别名“*{ev.anchor}”。本系统不接受锚点和别名，请把被引用的内容直接写出来。",
                 )
-            if kind is not _SCALAR and kind is not _MAP_START and kind is not _SEQ_START:
-                continue  # stream start and end, document end
-            nodes += 1
-            if nodes > max_nodes:
-                return fail(
-                    ev.start_mark,
-                    "yaml-too-large",
-                    f"文件包含的条目超过 {max_nodes} 个，请精简内容。",
-                )
-            if ev.anchor is not None:
-                return fail(
-                    ev.start_mark,
-                    "yaml-anchor",
-                    f"使用了锚点“&{ev.anchor}”。本系统不接受锚点和别名，请删除“&{ev.anchor}”。",
-                )
-            if ev.tag is not None:
-                return fail(
-                    ev.start_mark,
-                    "yaml-tag",
-                    f"使用了 YAML 标签“{ev.tag}”。本系统不接受标签，请删除“!”开头的标记；"
-                    "若想把数字写成文本，请用英文引号括起来。",
-                )
-            mark = ev.start_mark
-            pos = (mark.line + 1, mark.column + 1)
-            if kind is _SCALAR:
-                value = _scalar(ev.value, ev.implicit[0])
-                container = None
-            elif kind is _MAP_START:
-                value = container = {}
-            else:
-                value = container = []
-            # place the node
-            if not stack:
-                if root_set:  # pragma: no cover - the parser forbids it
-                    return fail(ev.start_mark, "yaml-multi-doc", "文件顶层只能有一个映射。")
-                root_set = True
-                doc.data = value
-                doc.value_pos[()] = pos
-                here: Path_ = ()
-            else:
-                frame = stack[-1]
-                parent, ppath = frame[0], frame[1]
-                if isinstance(parent, dict):
-                    if frame[2] is None:  # this node is a key
-                        if container is not None:
-                            return fail(
-                                ev.start_mark,
-                                "yaml-complex-key",
-                                "字段名必须是普通文字，不能是列表或映射。请检查这一行的写法。",
-                            )
-                        key = ev.value
-                        if key in frame[3]:
-                            first = frame[3][key]
-                            return fail(
-                                ev.start_mark,
-                                "yaml-duplicate-key",
-                                f"字段“{key}”重复出现（第一次在第 {first[0]} 行）。请删除或合并重复的字段。",
-                            )
-                        if key == "<<":
-                            return fail(
-                                ev.start_mark,
-                                "yaml-merge-key",
-                                "不支持合并键“<<”。请把内容直接写出来。",
-                            )
-                        frame[3][key] = pos
-                        frame[2] = key
-                        doc.key_pos[(*ppath, key)] = pos
-                        continue
-                    key = frame[2]
-                    frame[2] = None
-                    parent[key] = value
-                    here = (*ppath, key)
-                else:
-                    here = (*ppath, len(parent))
-                    parent.append(value)
-                doc.value_pos[here] = pos
-            if container is not None:
-                if len(stack) >= MAX_DEPTH:
-                    return fail(
-                        ev.start_mark,
-                        "yaml-too-deep",
-                        f"嵌套层级超过 {MAX_DEPTH} 层，请对照模板检查结构。",
-                    )
-                stack.append([container, here, None, {}])
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        findings.append(Finding(path, line, col, "yaml-syntax", _explain(exc)))
-        return LoadResult(None, findings)
-    except yaml.YAMLError:
-        findings.append(
-            Finding(path, 1, 1, "yaml-syntax", "无法解析此 YAML 文件，请对照模板检查格式。")
-        )
-        return LoadResult(None, findings)
-    if not isinstance(doc.data, dict):
-        what = "空文件" if doc.data is None else "列表" if isinstance(doc.data, list) else "单个值"
-        findings.append(
-            Finding(
-                path,
-                1,
-                1,
-                "yaml-top-level",
-                f"文件顶层是{what}，应为“字段名: 值”形式的映射。请使用 `cebase new` 生成的模板填写。",
+
+    def document_start(self, ev: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise self.refuse(
+                ev.start_mark,
+                "yaml-multi-doc",
+                "文件中有多个 YAML 文档（“---”分隔）。每个文件只能有一个文档，请删除多余的“---”及其后内容，或拆成单独的文件。",
             )
+        if ev.version or ev.tags:
+            raise self.refuse(
+                ev.start_mark,
+                "yaml-directive",
+                "文件使用了“%YAML”或“%TAG”指令。请删除以“%”开头的行。",
+            )
+
+    def admit(self, ev: Any) -> None:
+        """Refuse an anchor, a tag or one node too many (called only when one is there)."""
+        if self.nodes > self.max_nodes:
+            raise self.refuse(
+                ev.start_mark,
+                "yaml-too-large",
+                f"文件包含的条目超过 {self.max_nodes} 个，请精简内容。",
+            )
+        if ev.anchor is not None:
+            raise self.refuse(
+                ev.start_mark,
+                "yaml-anchor",
+                f"使用了锚点“&{ev.anchor}”。本系统不接受锚点和别名，请删除“&{ev.anchor}”。",
+            )
+        raise self.refuse(
+            ev.start_mark,
+            "yaml-tag",
+            f"使用了 YAML 标签“{ev.tag}”。本系统不接受标签，请删除“!”开头的标记；"
+            "若想把数字写成文本，请用英文引号括起来。",
         )
-        return LoadResult(None, findings)
-    return LoadResult(doc, findings)
+
+    def node(self, ev: Any, kind: type) -> None:
+        # The hot path of loading: one call per node, the rare cases in methods.
+        self.nodes += 1
+        if ev.anchor is not None or ev.tag is not None or self.nodes > self.max_nodes:
+            self.admit(ev)
+        mark = ev.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        stack = self.stack
+        frame = stack[-1] if stack else None
+        if kind is _SCALAR:
+            if frame is not None and frame.is_map and frame.key is None:
+                self.key(ev, frame, pos)
+                return
+            value = _scalar(ev.value, ev.implicit[0])
+        else:
+            value = {} if kind is _MAP_START else []
+        if frame is None:
+            self.doc.data = value
+            here: Path_ = ()
+        elif frame.is_map:
+            key = frame.key
+            if key is None:
+                raise self.refuse(
+                    mark,
+                    "yaml-complex-key",
+                    "字段名必须是普通文字，不能是列表或映射。请检查这一行的写法。",
+                )
+            frame.key = None
+            here = (*frame.path, key)
+            if value is None or value == "":
+                self.doc.blanks.append(here)
+            frame.container[key] = value
+        else:
+            here = (*frame.path, len(frame.container))
+            frame.container.append(value)
+        self.doc.value_pos[here] = pos
+        if kind is _SCALAR:
+            if (
+                type(value) is str
+                and value
+                and (ev.style or self.widths or (frame and frame.flow) or value[0] in CURLY_OPEN)
+            ):
+                self.check_value(ev, here, value)
+            return
+        if len(stack) >= MAX_DEPTH:
+            raise self.refuse(
+                mark, "yaml-too-deep", f"嵌套层级超过 {MAX_DEPTH} 层，请对照模板检查结构。"
+            )
+        stack.append(_Frame(value, here, bool(ev.flow_style) and kind is _SEQ_START))
+
+    def key(self, ev: Any, frame: _Frame, pos: tuple[int, int]) -> None:
+        key = ev.value
+        if key in frame.seen:
+            first = frame.seen[key]
+            raise self.refuse(
+                ev.start_mark,
+                "yaml-duplicate-key",
+                f"字段“{key}”重复出现（第一次在第 {first[0]} 行）。请删除或合并重复的字段。",
+            )
+        if key == "<<":
+            raise self.refuse(
+                ev.start_mark, "yaml-merge-key", "不支持合并键“<<”。请把内容直接写出来。"
+            )
+        frame.seen[key] = pos
+        frame.key = key
+        self.doc.key_pos[(*frame.path, key)] = pos
+        if ev.style == '"':
+            self.invisible(ev, (*frame.path, key), key)
+
+    # ------------------------------------------------ checks of one string value
+
+    def note(
+        self, ev: Any, offset: int, here: Path_, rule: str, message: str, hint: bool = False
+    ) -> None:
+        """A finding on the character ``offset`` into the scalar (its start if unknown);
+        a ``hint`` is kept for the schema stage, used only if the value is refused."""
+        start, end = ev.start_mark, ev.end_mark
+        line, col = start.line + 1, start.column + 1
+        if offset >= 0 and start.line == end.line:
+            col += offset + (0 if not ev.style else 1)  # plain: None or ''
+        finding = Finding(self.path, line, col, rule, message, field=field_path(here))
+        if hint:
+            self.doc.hints[here] = finding
+        else:
+            self.findings.append(finding)
+
+    def invisible(self, ev: Any, here: Path_, text: str) -> None:
+        m = INVISIBLE_VALUE.search(text)
+        if m is not None:
+            where = field_path(here) or "文件顶层"
+            self.note(
+                ev,
+                -1,
+                here,
+                "forbidden-char",
+                f"字段“{where}”的值中有不可见的{char_name(m.group())}"
+                "（可能由“\\u…”“\\x…”“\\0”等转义写出）。请删除该字符。",
+            )
+
+    def check_value(self, ev: Any, here: Path_, value: Any) -> None:
+        if not isinstance(value, str) or not value:
+            return
+        style = ev.style
+        if style == '"':
+            self.invisible(ev, here, value)
+        if not style and value[0] in CURLY_OPEN and value[-1] in CURLY_CLOSE:
+            self.note(
+                ev,
+                0,
+                here,
+                "curly-quote",
+                f"字段“{field_path(here)}”的值两端是中文引号 {value[0]} {value[-1]}，"
+                '它们会成为内容的一部分。请删去这两个引号（需要引号时用英文引号 "…"）。',
+            )
+        if self.stack and self.stack[-1].flow and "，" in value:
+            self.note(
+                ev,
+                value.index("，"),
+                here,
+                "fullwidth-comma",
+                f"列表中用了中文逗号“，”分隔，“{value}”被当作一项。请改用英文逗号“,”，"
+                f"例如 [{', '.join(value.split('，'))}]。",
+                hint=True,
+            )
+        elif self.widths and (i := fullwidth_digit(value)) is not None:
+            self.note(
+                ev,
+                i,
+                here,
+                "fullwidth-digit",
+                f"“{value[i]}”是全角数字。请改为半角数字：{unicodedata.normalize('NFKC', value)}。",
+            )
+
+
+def _not_a_mapping(path: str, data: Any) -> Finding:
+    what = "空文件" if data is None else "列表" if isinstance(data, list) else "单个值"
+    return Finding(
+        path,
+        1,
+        1,
+        "yaml-top-level",
+        f"文件顶层是{what}，应为“字段名: 值”形式的映射。请使用 `cebase new` 生成的模板填写。",
+    )
+
+
+def load_yaml_text(path: str, text: str, *, max_nodes: int = MAX_NODES) -> LoadResult:
+    """Load one YAML document whose text has already passed ``check_text``."""
+    tab = tab_indent(path, text)
+    if tab is not None:
+        return LoadResult(None, [tab])
+    builder = _Builder(path, text, max_nodes)
+    try:
+        builder.run(text)
+    except _Refused as refused:
+        return LoadResult(None, [*builder.findings, refused.finding])
+    except yaml.YAMLError as exc:
+        return LoadResult(None, [*builder.findings, syntax_finding(path, text, exc)])
+    doc = builder.doc
+    if not isinstance(doc.data, dict):
+        return LoadResult(None, [*builder.findings, _not_a_mapping(path, doc.data)])
+    return LoadResult(doc, builder.findings)
 
 
 def load_yaml_bytes(path: str, raw: bytes, kind: str | None = None) -> LoadResult:

@@ -11,9 +11,11 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .vocab import KIND_NAMES, Decision, Kind
+
 
 class Stage(enum.StrEnum):
-    APPLICATION = "申报"
+    APPLICATION = KIND_NAMES[Kind.APPLICATION]
     ASSESSMENT = "年度考核"
     NONE = "无"
 
@@ -23,20 +25,20 @@ class Status(enum.StrEnum):
     # applications
     SUBMITTED = "已提交"  # waiting for 初审
     UNDER_REVIEW = "初审通过"  # under expert review
-    RETURNED = "退回"
-    PROPOSED = "拟认定"  # 公示 running
-    REFUSED = "不予认定"
+    RETURNED = Decision.RETURNED.value
+    PROPOSED = Decision.PROPOSED.value  # 公示 scheduled or running
+    REFUSED = Decision.REFUSED.value
     OBJECTION_UPHELD = "异议成立"  # 公示 objection upheld: not certified
     CERTIFIED = "认定"  # 公示 ended without upheld objection
     # assessments of certified bases
     AWAITING_SELF_INSPECTION = "待自查"  # certified, deadline not yet passed, nothing filed
     SELF_INSPECTION_FILED = "自查已提交"  # filed, not yet reviewed
     OVERDUE = "逾期未报"  # no self-inspection by the deadline: forfeited, to be revoked
-    EXCELLENT = "优秀"
-    PASS = "合格"
-    RECTIFY = "限期整改"
+    EXCELLENT = Decision.EXCELLENT.value
+    PASS = Decision.PASS.value
+    RECTIFY = Decision.RECTIFY.value
     RECTIFY_OVERDUE = "整改逾期"  # rectification deadline passed without a re-check
-    REVOKED = "取消资格"
+    REVOKED = Decision.REVOKED.value
     EXPIRED = "认定期满"  # validity ended without renewal
 
 
@@ -63,20 +65,27 @@ class Deadline:
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
-    cycle: str
-    kind: str  # "application" | "assessment"
-    decision: str  # Chinese outcome as in the review, or the status
-    date: str | None
-    score: Decimal | None = None
-    source: str = ""  # relpath of the review
-
-
-@dataclass(frozen=True)
 class Publicity:
     start: str
     end: str  # last day of the 公示, computed in working days
     working_days: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One dated decision about a base: what the public notices are made of."""
+
+    cycle: str
+    kind: str  # Kind.APPLICATION | Kind.ASSESSMENT
+    decision: str  # Chinese outcome as in the review, or the status
+    date: str | None
+    score: Decimal | None = None
+    source: str = ""  # relpath of the review
+    rule: str = ""  # the engine rule of the decision (keys the public reason)
+    reason: str = ""  # public wording of why, as a notice states it (revocations)
+    publicity: Publicity | None = None  # the 公示 of a 拟认定
+    deadline: str | None = None  # rectification deadline of a 限期整改
+    revokes: bool = False  # this decision ends the certification (取消资格)
 
 
 @dataclass
@@ -100,6 +109,8 @@ class BaseStatus:
     deadlines: list[Deadline] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # Chinese, what is missing
     needs_action: int = 0  # sort key for the queue: lower first
+    since: str | None = None  # date of the event that led to this status
+    waited: int | None = None  # working days from ``since`` to the date, when action is due
     warnings: list[str] = field(
         default_factory=list
     )  # Chinese: e.g. a calendar year guessed Mon-Fri

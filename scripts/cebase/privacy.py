@@ -10,16 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .idcodes import redact_ids
+from .idcodes import MOBILE_RE, redact
 from .schemas import resolve, schema
 
-# A mainland mobile number, also written with spaces or hyphens (139 9901 6592).
-MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
-
-
-def redact(text: str) -> str:
-    """Mask citizen ID numbers and mobile numbers before a message repeats a value."""
-    return MOBILE_RE.sub(r"\1****\3", redact_ids(text))
+__all__ = ["MOBILE_RE", "public_view", "redact"]
 
 
 class _Plan:

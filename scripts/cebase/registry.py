@@ -1,76 +1,57 @@
-"""Discovering a registry on disk: cycles, institutions, their submissions.
+"""Discovering a registry on disk and loading its files into values.
 
-Files are found eagerly (cheap) and loaded lazily, once, through the strict
-loader and the schema, so the gate can check a few records of a large registry
-without reading the rest. Unexpected files and symlinks are findings.
+``scan`` walks ``cycles/`` and ``submissions/`` and asks ``layout.place`` about
+every path: what the allowlist has no place for (hidden files, stray folders,
+names with invisible characters or ID numbers, symlinks) is a ``layout``
+finding, nothing is skipped. Files are found eagerly (cheap) and loaded on
+first use, once: a YAML record into a ``Document``, the self-report into its
+text, an attachment into its size and first bytes. Rules read these values and
+never the disk.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
+import functools
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schemas
-from .findings import Finding
+from . import layout, schemas
+from .document import Document
+from .findings import Finding, Severity
 from .idcodes import find_citizen_ids, redact_ids
-from .layout import RECIPIENTS_FILE
-from .loader import Document, load_yaml_file
-from .seal import Keyring, read_policy
+from .layout import ATTACHMENTS, CYCLE_FILES, SELF_REPORT, SUBMISSION_FILES
+from .loader import load_yaml_file
+from .seal import PLAIN, Keyring, SealedFile, read_policy
+from .textcheck import check_text
 
-CYCLE_FILES = {
-    "cycle.yaml": "cycle",
-    "specialties.yaml": "specialties",
-    "rubric.yaml": "rubric",
-    "checklists.yaml": "checklists",
-}
-SUBMISSION_FILES = {
-    "application.yaml": "application",
-    "assessment.yaml": "assessment",
-    "review.yaml": "review",
-}
-SELF_REPORT = "self-report.md"
-ATTACHMENTS = "attachments"
-CYCLE_ID = re.compile(r"\d{4}")
-IGNORED = frozenset({".gitkeep", ".DS_Store"})
+__all__ = ["ATTACHMENTS", "CYCLE_FILES", "SELF_REPORT", "SUBMISSION_FILES"]
+
+SELF_REPORT_MAX_BYTES = 256 * 1024
 
 
 @dataclass
 class Record:
-    """One YAML file of a known kind; loaded and schema-checked on first use."""
+    """One YAML file of a known kind, loaded on first use."""
 
     kind: str
     relpath: str
     file: Path
     _doc: Document | None = field(default=None, repr=False)
     _findings: list[Finding] | None = field(default=None, repr=False)
-    check_schema: bool = field(default=True, repr=False)
+    _matches: bool | None = field(default=None, repr=False)
     keys: Keyring | None = field(default=None, repr=False)  # opens or holds sealed values
 
     def _load(self) -> None:
         result = load_yaml_file(self.file, self.relpath, self.kind)
+        if result.document is not None and result.document.blanks:
+            schemas.prune_blanks(result.document, self.kind)
+        if result.document is not None and self.keys is not None:
+            self.keys.open(result.document, self.kind)
         self._doc = result.document
         self._findings = list(result.findings)
-        if self._doc is not None and self.keys is not None:
-            self.keys.open(self._doc, self.kind)
-        if self._doc is not None and self.check_schema:
-            self._findings.extend(schemas.validate(self._doc, self.kind))
-
-    def adopt(self, data: Any) -> None:
-        """Take this record's data as another process loaded it (``trust_schema`` only).
-
-        Only the data crosses, not positions or text: what trusts the shape (the
-        status engine, the site) reads data alone. None: it did not load.
-        """
-        if self.check_schema:
-            raise ValueError("adopt() is only for records whose schema check runs elsewhere")
-        self._doc = None if data is None else Document(self.relpath, data)
-        self._findings = []
 
     @property
     def doc(self) -> Document | None:
@@ -85,35 +66,97 @@ class Record:
 
     @property
     def load_findings(self) -> list[Finding]:
+        """What loading found (encoding, YAML, characters); the schema's are the checker's."""
         if self._findings is None:
             self._load()
         assert self._findings is not None
         return self._findings
 
     @property
+    def matches_schema(self) -> bool:
+        """Loaded and matching its schema (asked of the fast validator once)."""
+        if self._matches is None:
+            doc = self.doc
+            self._matches = doc is not None and (self.keys or PLAIN).is_valid(doc, self.kind)
+        return self._matches
+
+    @property
     def valid(self) -> bool:
-        """Loaded and schema-clean: rules may trust its shape."""
-        return self.doc is not None and not any(
-            f.rule.startswith("schema") for f in self.load_findings
+        """Loaded cleanly and matching its schema: what trusts the shape may read it.
+
+        The same verdict as the validation's (``validate.Result.valid``).
+        """
+        return self.matches_schema and not any(
+            f.severity is Severity.ERROR for f in self.load_findings
         )
 
 
-@contextlib.contextmanager
-def no_gc_pauses() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a registry is loaded and checked.
+@dataclass
+class TextFile:
+    """The self-report: its text once decoded, or the findings that refused it."""
 
-    Loading makes millions of small objects (values, positions) that live to
-    the end of the run, and the collector would scan them again and again for
-    cycles that loading does not make: a fifth of a large validation. The
-    collector is back on when the block ends.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    relpath: str
+    file: Path
+    _loaded: tuple[str | None, list[Finding]] | None = field(default=None, repr=False)
+
+    def _load(self) -> tuple[str | None, list[Finding]]:
+        if self._loaded is None:
+            try:
+                raw = self.file.read_bytes()
+            except OSError:
+                unreadable = Finding(
+                    self.relpath, 0, 0, "file-unreadable", "无法读取此文件，请确认它是普通文件。"
+                )
+                self._loaded = (None, [unreadable])
+            else:
+                self._loaded = check_text(self.relpath, raw, max_bytes=SELF_REPORT_MAX_BYTES)
+        return self._loaded
+
+    @property
+    def text(self) -> str | None:
+        return self._load()[0]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self._load()[1]
+
+
+@dataclass
+class Attachment:
+    """A scanned file: its size and first bytes, which say its type."""
+
+    name: str
+    relpath: str
+    file: Path
+    _header: tuple[int, bytes] | None = field(default=None, repr=False)
+    keys: Keyring | None = field(default=None, repr=False)
+
+    def _load(self) -> tuple[int, bytes]:
+        if self._header is None:
+            # One unbuffered open for both the size and the first bytes: a
+            # buffered reader would fill 8 KiB to hand back 16 bytes.
+            with open(self.file, "rb", buffering=0) as fh:
+                size = os.fstat(fh.fileno()).st_size
+                head = fh.read(layout.SNIFF_BYTES)
+                while len(head) < layout.SNIFF_BYTES and (
+                    more := fh.read(layout.SNIFF_BYTES - len(head))
+                ):
+                    head += more  # a raw read may come back short
+            self._header = (size, head)
+        return self._header
+
+    @property
+    def size(self) -> int:
+        return self._load()[0]
+
+    @property
+    def head(self) -> bytes:
+        return self._load()[1]
+
+    @functools.cached_property
+    def sealed(self) -> SealedFile:
+        """A sealed scan (name.pdf.age): its age header, and its first bytes if a key opens it."""
+        return (self.keys or PLAIN).open_file(self.file)
 
 
 @dataclass
@@ -136,8 +179,8 @@ class Submission:
     folder: str  # relative path
     path: Path
     records: dict[str, Record] = field(default_factory=dict)
-    self_report: Path | None = None
-    attachments: dict[str, Path] = field(default_factory=dict)
+    self_report: TextFile | None = None
+    attachments: dict[str, Attachment] = field(default_factory=dict)
 
     def get(self, kind: str) -> Record | None:
         return self.records.get(kind)
@@ -163,6 +206,7 @@ class Registry:
     cycles: dict[str, Cycle] = field(default_factory=dict)
     institutions: dict[str, Institution] = field(default_factory=dict)
     layout: list[Finding] = field(default_factory=list)
+    keys: Keyring = field(default_factory=Keyring)  # the sealing policy, and any identities
 
     def records(self) -> Iterator[Record]:
         for cycle in self.cycles.values():
@@ -170,39 +214,29 @@ class Registry:
         for inst in self.institutions.values():
             yield from inst.records()
 
-    def trust_schema(self) -> None:
-        """Load records without the schema check: ``valid`` then means "loaded".
-
-        Only for a caller whose full validation runs elsewhere and gates the
-        result (the site build: an invalid record stops publishing anyway), so
-        the same check is not paid twice.
-        """
-        for rec in self.records():
-            rec.check_schema = False
-
-    def unlock(self, keys: Keyring) -> None:
-        """Load records with ``keys``: sealed values opened by its identities, or held."""
-        for rec in self.records():
-            rec.keys = keys
-
-    def check_schemas(self) -> None:
-        """Undo ``trust_schema``: records already loaded get their schema check now."""
-        for rec in self.records():
-            if not rec.check_schema:
-                rec.check_schema = True
-                if rec._doc is not None and rec._findings is not None:
-                    rec._findings.extend(schemas.validate(rec._doc, rec.kind))
-
     def cycle_data(self, cycle: str, kind: str) -> dict[str, Any] | None:
         c = self.cycles.get(cycle)
         return c.data(kind) if c is not None else None
 
+    def unlock(self, keys: Keyring) -> None:
+        """Load records and scans with ``keys``: sealed values opened by its identities, or held."""
+        self.keys = keys
+        for rec in self.records():
+            rec.keys = keys
+        for inst in self.institutions.values():
+            for att in (a for s in inst.submissions.values() for a in s.attachments.values()):
+                att.keys = keys
 
-# Characters a file name may not carry: controls, bidi controls, undecodable bytes
-# (which Python keeps as lone surrogates).
-_BAD_NAME = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
+    def submission_at(self, relpath: str) -> Submission | None:
+        """The submission a record path ``submissions/<uscc>/<cycle>/<file>`` belongs to."""
+        parts = relpath.split("/")
+        if len(parts) == 4 and parts[0] == layout.SUBMISSIONS:
+            inst = self.institutions.get(parts[1])
+            return inst.submissions.get(parts[2]) if inst else None
+        return None
+
+
+# ---------------------------------------------------------------- the scan
 
 
 def _shown(ch: str) -> str:
@@ -210,175 +244,148 @@ def _shown(ch: str) -> str:
     return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
-def _rel(root: Path, p: Path) -> str:
-    """The registry-relative path as shown in findings: invisible or undecodable
+def shown_path(rel: str) -> str:
+    """A registry-relative path as shown in findings: invisible or undecodable
     characters made visible, and any citizen ID number in a name masked."""
-    shown = _BAD_NAME.sub(lambda m: _shown(m.group()), p.relative_to(root).as_posix())
-    return redact_ids(shown)
+    return redact_ids(layout.BAD_NAME_CHARS.sub(lambda m: _shown(m.group()), rel))
 
 
-def _layout(root: Path, p: Path, message: str, rule: str = "layout") -> Finding:
-    return Finding(_rel(root, p), 0, 0, rule, message)
+_FOLDERS = frozenset(
+    {
+        layout.CYCLES,
+        layout.SUBMISSIONS,
+        layout.CYCLE_FOLDER,
+        layout.INSTITUTION_FOLDER,
+        layout.SUBMISSION_FOLDER,
+        layout.ATTACHMENTS_FOLDER,
+    }
+)
 
 
-def _entries(root: Path, folder: Path, out: list[Finding]) -> Iterator[tuple[Path, bool]]:
-    """Children of ``folder`` and whether each is a folder, refusing symlinks and
-    anything that is not a file or folder. The directory listing already knows
-    each entry's type, so a registry of thousands of folders costs no stat calls."""
+def _rule_for(name: str) -> str:
+    if find_citizen_ids(name):
+        return "personal-id"
+    if layout.BAD_NAME_CHARS.search(name):
+        return "file-name"
+    return "layout"
+
+
+def _refusal(rel: str, entry: os.DirEntry[str], is_dir: bool) -> tuple[str, str]:
+    """(rule, Chinese reason) when this entry may not be here, else ("", "")."""
+    if entry.is_symlink():
+        return "symlink", "不允许提交符号链接。请删除它，并把真实文件放在对应位置。"
+    if not (is_dir or entry.is_file(follow_symlinks=False)):
+        return "layout", "这不是普通文件或文件夹，请删除。"
+    where = layout.place(rel)
+    if not where.ok:
+        return _rule_for(entry.name), where.problem
+    if (where.what in _FOLDERS) != is_dir:
+        why = "这里应为文件夹。" if where.what in _FOLDERS else "这里应为文件，不能是文件夹。"
+        return "layout", why
+    if where.what == layout.KEEP_PLACE and entry.stat().st_size > layout.KEEP_FILE_MAX_BYTES:
+        return "layout", f"{layout.KEEP_FILE} 只用来保留空文件夹，应为空文件。请删除其中的内容。"
+    return "", ""
+
+
+def _walk(folder: Path, rel: str, out: list[Finding]) -> Iterator[tuple[str, Path]]:
+    """Every allowed path under ``folder`` (depth first, by name) with its file;
+    a finding for every other one. The listing knows each entry's type, so a
+    registry of thousands of folders costs no stat calls."""
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError:
         return
     for entry in entries:
-        child = folder / entry.name
-        if entry.name in IGNORED:
+        child_rel = f"{rel}/{entry.name}"
+        is_dir = entry.is_dir(follow_symlinks=False)
+        rule, why = _refusal(child_rel, entry, is_dir)
+        if rule:
+            out.append(Finding(shown_path(child_rel), 0, 0, rule, why))
             continue
-        if find_citizen_ids(child.name):
-            out.append(
-                _layout(
-                    root,
-                    child,
-                    "文件名中含有居民身份证号码。请改用不含个人信息的文件名（例如“法人登记证书.pdf”）。",
-                    "personal-id",
-                )
-            )
-            continue
-        if _BAD_NAME.search(child.name):
-            out.append(
-                _layout(
-                    root,
-                    child,
-                    "文件名含有不可见字符、控制字符或不是 UTF-8 编码。请改用普通的中文、英文或数字文件名。",
-                    "file-name",
-                )
-            )
-            continue
-        if entry.is_symlink():
-            out.append(
-                _layout(
-                    root,
-                    child,
-                    "不允许提交符号链接。请删除它，并把真实文件放在对应位置。",
-                    "symlink",
-                )
-            )
-            continue
-        is_dir = entry.is_dir()
-        if not (is_dir or entry.is_file()):
-            out.append(_layout(root, child, "这不是普通文件或文件夹，请删除。"))
-            continue
-        yield child, is_dir
+        yield child_rel, folder / entry.name
+        if is_dir:
+            yield from _walk(folder / entry.name, child_rel, out)
+
+
+def _missing_top(reg: Registry, name: str) -> None:
+    reg.layout.append(
+        Finding(
+            name,
+            0,
+            0,
+            "layout",
+            f"登记册根目录 {reg.root.name or reg.root} 下缺少 {name}/ 文件夹。"
+            "请用 --root 指向包含 cycles/ 和 submissions/ 的文件夹。",
+        )
+    )
+
+
+# Allowed places that hold no value: plain documentation, a folder keeper, the
+# sealing policy (read on its own by seal.py).
+_NOTHING_TO_LOAD = frozenset(
+    {layout.README_PLACE, layout.RECIPIENTS_PLACE, layout.KEEP_PLACE, layout.CYCLES}
+    | {layout.SUBMISSIONS, layout.ATTACHMENTS_FOLDER}
+)
+
+
+def _add(reg: Registry, rel: str, file: Path) -> None:
+    """Register one allowed path found by the walk."""
+    where = layout.place(rel)
+    what, uscc, cycle = where.what, where.uscc, where.cycle
+    if what in _NOTHING_TO_LOAD:
+        return
+    if what == layout.CYCLE_FOLDER:
+        reg.cycles[cycle] = Cycle(cycle, rel)
+    elif where.kind is not None and rel.startswith(layout.CYCLES + "/"):
+        reg.cycles[cycle].records[where.kind] = Record(where.kind, rel, file)
+    elif what == layout.INSTITUTION_FOLDER:
+        reg.institutions[uscc] = Institution(uscc, rel)
+    elif what == layout.Kind.INSTITUTION:
+        reg.institutions[uscc].record = Record(what, rel, file)
+    elif what == layout.SUBMISSION_FOLDER:
+        reg.institutions[uscc].submissions[cycle] = Submission(uscc, cycle, rel, file)
+    else:
+        _add_to_submission(reg.institutions[uscc].submissions[cycle], where, rel, file)
+
+
+def _add_to_submission(sub: Submission, where: layout.Place, rel: str, file: Path) -> None:
+    if where.kind is not None:
+        sub.records[where.kind] = Record(where.kind, rel, file)
+    elif where.what == layout.SELF_REPORT_PLACE:
+        sub.self_report = TextFile(rel, file)
+    elif where.what == layout.ATTACHMENT_PLACE:
+        name = rel.rsplit("/", 1)[1]
+        sub.attachments[name] = Attachment(name, rel, file)
 
 
 def scan(root: Path) -> Registry:
     """Find every record of the registry at ``root`` without loading any."""
     root = root.resolve()
     reg = Registry(root)
-    for folder_name in ("cycles", "submissions"):
-        if not (root / folder_name).is_dir():
+    for top in (layout.CYCLES, layout.SUBMISSIONS):
+        if not (root / top).is_dir():
+            _missing_top(reg, top)
+            continue
+        for rel, file in _walk(root / top, top, reg.layout):
+            _add(reg, rel, file)
+    for inst in reg.institutions.values():
+        if inst.record is None:
             reg.layout.append(
                 Finding(
-                    folder_name,
+                    f"{inst.folder}/{layout.INSTITUTION_FILE}",
                     0,
                     0,
-                    "layout",
-                    f"登记册根目录 {root.name or root} 下缺少 {folder_name}/ 文件夹。请用 --root 指向包含 cycles/ 和 submissions/ 的文件夹。",
+                    "institution-missing",
+                    "单位文件夹缺少 institution.yaml（单位基本信息）。请用 `cebase new` 生成后填写。",
                 )
             )
-    cycles_dir = root / "cycles"
-    if cycles_dir.is_dir():
-        for cdir, is_dir in _entries(root, cycles_dir, reg.layout):
-            if cdir.name == RECIPIENTS_FILE and not is_dir:
-                continue  # the sealing policy (seal.py), read on its own
-            if not is_dir or not CYCLE_ID.fullmatch(cdir.name):
-                reg.layout.append(
-                    _layout(root, cdir, "cycles/ 下只能有以四位年份命名的周期文件夹（如 2026）。")
-                )
-                continue
-            cycle = Cycle(cdir.name, _rel(root, cdir))
-            for f, f_is_dir in _entries(root, cdir, reg.layout):
-                kind = None if f_is_dir else CYCLE_FILES.get(f.name)
-                if kind is None:
-                    reg.layout.append(
-                        _layout(root, f, f"周期文件夹中只能有 {'、'.join(CYCLE_FILES)}。")
-                    )
-                    continue
-                cycle.records[kind] = Record(kind, _rel(root, f), f)
-            reg.cycles[cycle.id] = cycle
-    subs_dir = root / "submissions"
-    if subs_dir.is_dir():
-        for idir, is_dir in _entries(root, subs_dir, reg.layout):
-            if not is_dir:
-                reg.layout.append(
-                    _layout(root, idir, "submissions/ 下只能有以统一社会信用代码命名的单位文件夹。")
-                )
-                continue
-            inst = Institution(idir.name, _rel(root, idir))
-            reg.institutions[inst.uscc] = inst
-            for child, child_is_dir in _entries(root, idir, reg.layout):
-                if not child_is_dir and child.name == "institution.yaml":
-                    inst.record = Record("institution", _rel(root, child), child)
-                elif child_is_dir and CYCLE_ID.fullmatch(child.name):
-                    inst.submissions[child.name] = _scan_submission(
-                        root, inst.uscc, child, reg.layout
-                    )
-                else:
-                    reg.layout.append(
-                        _layout(
-                            root,
-                            child,
-                            "单位文件夹中只能有 institution.yaml 和以年份命名的周期文件夹（如 2026/）。",
-                        )
-                    )
-            if inst.record is None:
-                reg.layout.append(
-                    Finding(
-                        f"{inst.folder}/institution.yaml",
-                        0,
-                        0,
-                        "institution-missing",
-                        "单位文件夹缺少 institution.yaml（单位基本信息）。请用 `cebase new` 生成后填写。",
-                    )
-                )
     reg.unlock(Keyring(read_policy(root)))
     return reg
 
 
-def _scan_submission(root: Path, uscc: str, sdir: Path, out: list[Finding]) -> Submission:
-    sub = Submission(uscc, sdir.name, _rel(root, sdir), sdir)
-    for f, f_is_dir in _entries(root, sdir, out):
-        if not f_is_dir and f.name in SUBMISSION_FILES:
-            sub.records[SUBMISSION_FILES[f.name]] = Record(
-                SUBMISSION_FILES[f.name], _rel(root, f), f
-            )
-        elif not f_is_dir and f.name == SELF_REPORT:
-            sub.self_report = f
-        elif f_is_dir and f.name == ATTACHMENTS:
-            for a, a_is_dir in _entries(root, f, out):
-                if not a_is_dir:
-                    sub.attachments[a.name] = a
-                else:
-                    out.append(
-                        _layout(
-                            root,
-                            a,
-                            "attachments/ 中不能再有子文件夹，请把文件直接放在 attachments/ 下。",
-                        )
-                    )
-        else:
-            out.append(
-                _layout(
-                    root,
-                    f,
-                    "周期文件夹中只能有 application.yaml、assessment.yaml、review.yaml、self-report.md 和 attachments/。",
-                )
-            )
-    return sub
-
-
 def select(reg: Registry, paths: Iterable[str]) -> set[str]:
-    """Relative paths of the records (and layout findings) under any of ``paths``."""
+    """Relative paths of the records under any of ``paths``."""
     wanted = [p.strip("/") for p in paths]
     chosen = set()
     for rec in reg.records():

@@ -1,8 +1,10 @@
 """The JSON Schemas: one per file kind, shared by CI, the CLI, the site and editors.
 
 The schemas live in the repository's top-level ``schemas/`` folder and belong
-to the tool, whatever registry ``--root`` points at. Schema errors become
-findings positioned on the offending YAML node, in Chinese.
+to the tool, whatever registry ``--root`` points at. "Is this record valid" is
+asked of jsonschema-rs (compiled, fast); only a record it refuses is checked
+again by jsonschema, whose errors become findings positioned on the offending
+YAML node, in Chinese (``explain``).
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
+from . import explain
 from .armour import Sealed
-from .fastcheck import Check, Unsupported, compile_schema
+from .document import Document
 from .findings import Finding, field_path
-from .loader import Document
 
 KINDS = (
     "institution",
@@ -34,7 +37,10 @@ KINDS = (
     "rubric",
     "checklists",
 )
-SCHEMA_ID = "urn:cebase:schema:{}"
+# A schema's URI is its file name: the files carry no ``$id`` and refer to each
+# other by relative file references (``defs.schema.json#/$defs/date``), which
+# resolve beside the file in any tool (check-jsonschema, yaml-language-server, ajv).
+SCHEMA_ID = "{}.schema.json"
 
 
 def schema_dir() -> Path:
@@ -59,7 +65,7 @@ def schema(kind: str) -> dict[str, Any]:
 
 @functools.cache
 def _registry() -> Registry:
-    resources = [(s["$id"], Resource.from_contents(s)) for s in _load_all().values()]
+    resources = [(SCHEMA_ID.format(k), Resource.from_contents(s)) for k, s in _load_all().items()]
     return Registry().with_resources(resources)
 
 
@@ -81,12 +87,41 @@ def _inline(node: Any) -> Any:
 
 
 @functools.cache
+def inlined(kind: str) -> dict[str, Any]:
+    return _inline(schema(kind))
+
+
+@functools.cache
 def validator(kind: str) -> Draft202012Validator:
+    """The explaining validator (pure Python, every error with its path)."""
     return Draft202012Validator(
-        _inline(schema(kind)),
-        registry=_registry(),
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
+        inlined(kind), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
+
+
+# jsonschema's format checker is lenient where a package is missing (uri needs
+# rfc3987) or by design (email: has an "@"); the fast check must never be
+# stricter in a way that loses a finding nor looser, so it asks the same.
+_FORMATS = {
+    "email": lambda text: "@" in text,
+    "uri": lambda text: Draft202012Validator.FORMAT_CHECKER.conforms(text, "uri"),
+}
+
+
+def compiled(node: dict[str, Any]) -> Any:
+    """A compiled yes/no validator of an (inlined) schema (jsonschema-rs)."""
+    return jsonschema_rs.Draft202012Validator(node, validate_formats=True, formats=_FORMATS)
+
+
+@functools.cache
+def fast_validator(kind: str) -> Any:
+    """The compiled yes/no validator of ``kind``."""
+    return compiled(inlined(kind))
+
+
+def is_valid(data: Any, kind: str) -> bool:
+    """Does ``data`` match the schema of ``kind``? (the usual answer, and a fast one)"""
+    return bool(fast_validator(kind).is_valid(data))
 
 
 def resolve(node: dict[str, Any]) -> dict[str, Any]:
@@ -100,179 +135,97 @@ def resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+def _child(parent: dict[str, Any], part: str | int) -> Any:
+    if isinstance(part, int):
+        return parent.get("items")
+    if part in parent.get("properties", {}):
+        return parent["properties"][part]
+    for pattern, pattern_node in parent.get("patternProperties", {}).items():
+        if re.search(pattern, part):
+            return pattern_node
+    return parent.get("additionalProperties")
+
+
 def subschema(kind: str, path: tuple[str | int, ...]) -> dict[str, Any] | None:
     """The schema node describing the value at ``path`` (None if the schema says nothing)."""
     node: Any = resolve(schema(kind))
     for part in path:
-        parent, node = node, None
-        if isinstance(part, int):
-            node = parent.get("items")
-        elif part in parent.get("properties", {}):
-            node = parent["properties"][part]
-        else:
-            for pattern, pattern_node in parent.get("patternProperties", {}).items():
-                if re.search(pattern, part):
-                    node = pattern_node
-                    break
-            else:
-                node = parent.get("additionalProperties")
+        node = _child(node, part)
         if not isinstance(node, dict):
             return None
         node = resolve(node)
     return node
 
 
-def _title(node: Any, fallback: str) -> str:
-    if isinstance(node, dict):
-        node = resolve(node)
-        if node.get("title"):
-            return f"{fallback}（{node['title']}）"
-    return fallback
+def prune_blanks(doc: Document, kind: str) -> None:
+    """Drop the optional fields written blank (``key:`` or ``key: ""``): they are absent.
 
-
-def _show(value: Any) -> str:
-    """A value as the institution wrote it, shortened and without personal numbers."""
-    from .privacy import redact  # late import: privacy uses schema helpers too
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "（映射）"
-    if isinstance(value, list):
-        return "（列表）"
-    if value is None:
-        return "（空）"
-    text = redact(str(value))
-    return f"“{text[:60]}…”" if len(text) > 60 else f"“{text}”"
-
-
-_TYPE_NAMES = {
-    "object": "映射（“字段名: 值”）",
-    "array": "列表（每项以“- ”开头）",
-    "string": "文本",
-    "integer": "整数",
-    "number": "数字",
-    "boolean": "true 或 false",
-    "null": "空值",
-}
-
-
-def _message(err: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
-    """Chinese message, the path to point at, and whether to point at the key."""
-    path = tuple(err.absolute_path)
-    v = err.validator
-    here = field_path(path) or "文件顶层"
-    sch = err.schema if isinstance(err.schema, dict) else {}
-    label = _title(sch, f"字段 {here}")
-    value = err.instance
-    if v == "required":
-        missing = err.message.split("'")[1] if "'" in err.message else str(err.validator_value)
-        prop = sch.get("properties", {}).get(missing, {})
-        where = "文件顶层" if not path else f"“{here}”下"
-        return (f"{where}缺少必填字段 {_title(prop, missing)}。请补上“{missing}: …”。", path, False)
-    if v == "additionalProperties":
-        allowed = sorted(sch.get("properties", {}))
-        extras = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
-        name = extras[0] if extras else "?"
-        hint = f"允许的字段有：{'、'.join(allowed)}。" if allowed else ""
-        return (f"不认识的字段“{name}”（可能拼写有误或缩进错位）。{hint}", (*path, name), True)
-    if v == "type":
-        want = err.validator_value
-        wants = [want] if isinstance(want, str) else list(want)
-        names = "或".join(_TYPE_NAMES.get(w, w) for w in wants)
-        extra = ""
-        if "string" in wants and isinstance(value, (int, float)) and not isinstance(value, bool):
-            extra = "如需以 0 开头或纯数字的文本，请用英文引号括起来。"
-        if "boolean" in wants and isinstance(value, str):
-            extra = "请写 true（是）或 false（否）。"
-        return (f"{label}应为{names}，实际是{_show(value)}。{extra}", path, False)
-    if v == "enum":
-        opts = "、".join(str(o) for o in err.validator_value)
-        return (f"{label}的值{_show(value)}不在允许范围内。可选值：{opts}。", path, False)
-    if v == "const":
-        return (f"{label}必须为“{err.validator_value}”，实际是{_show(value)}。", path, False)
-    if v == "pattern":
-        fmt = sch.get("x-format-hint") or sch.get("description", "")
-        return (f"{label}的格式不正确：{_show(value)}。{fmt}", path, False)
-    if v == "format":
-        names = {"date": "日期（YYYY-MM-DD，且须是真实日期）", "email": "电子邮箱", "uri": "网址"}
-        return (
-            f"{label}应为{names.get(err.validator_value, err.validator_value)}，实际是{_show(value)}。",
-            path,
-            False,
-        )
-    if v == "maxLength":
-        return (
-            f"{label}过长：最多 {err.validator_value} 个字符，实际 {len(value)} 个。请精简。",
-            path,
-            False,
-        )
-    if v == "minLength":
-        return (f"{label}不能为空（至少 {err.validator_value} 个字符）。", path, False)
-    if v in ("minimum", "exclusiveMinimum"):
-        op = "不小于" if v == "minimum" else "大于"
-        return (f"{label}应{op} {err.validator_value}，实际是 {value}。", path, False)
-    if v in ("maximum", "exclusiveMaximum"):
-        op = "不大于" if v == "maximum" else "小于"
-        return (f"{label}应{op} {err.validator_value}，实际是 {value}。", path, False)
-    if v == "multipleOf":
-        return (
-            f"{label}的精度不正确：{value} 应为 {err.validator_value} 的整数倍（金额最多保留两位小数）。",
-            path,
-            False,
-        )
-    if v == "minItems":
-        return (f"{label}至少需要 {err.validator_value} 项。", path, False)
-    if v == "maxItems":
-        return (f"{label}最多 {err.validator_value} 项，实际 {len(value)} 项。", path, False)
-    if v == "uniqueItems":
-        return (f"{label}中有重复的项，请删除重复项。", path, False)
-    if v == "propertyNames":
-        return (f"{label}中有不允许的字段名：{err.message.split(' ')[0]}。", path, False)
-    if v in ("minProperties",):
-        return (f"{label}至少需要 {err.validator_value} 个字段。", path, False)
-    if v in ("oneOf", "anyOf"):
-        return (f"{label}不符合任何一种允许的写法，请对照模板检查。", path, False)
-    if v == "not":
-        why = sch.get("description", "")
-        return (f"{label}在这里不应填写。{why}", path, True)
-    if v in ("dependentRequired", "dependencies"):
-        return (f"{label}缺少相关的必填字段：{err.message}。", path, False)
-    return (f"{label}不符合要求（{v}）。请对照模板检查。", path, False)
+    A blank required field stays, for the schema to report (or accept, where
+    the schema allows ``""``). The key's position is kept for findings.
+    """
+    for path in reversed(doc.blanks):
+        parent_path, key = path[:-1], path[-1]
+        node = subschema(kind, parent_path)
+        if node is None or key in node.get("required", ()):
+            continue
+        parent = doc.data
+        for part in parent_path:
+            parent = parent[part]
+        if isinstance(parent, dict) and parent.get(key) in (None, ""):
+            del parent[key]
+            doc.value_pos.pop(path, None)
 
 
 def _leaf_errors(err: ValidationError) -> Iterator[ValidationError]:
-    """For if/then and allOf the interesting error is nested; report the leaves."""
+    """For oneOf/anyOf the interesting error is nested; report the leaves."""
     if err.validator in ("oneOf", "anyOf") and err.context:
-        from jsonschema.exceptions import best_match
-
         yield from _leaf_errors(best_match(err.context))
         return
     yield err
 
 
-@functools.cache
-def _fast(kind: str) -> Check | None:
-    try:
-        return compile_schema(_inline(schema(kind)))
-    except Unsupported:
-        return None
+# Errors about a mapping's keys (one per missing or unknown key) are each their
+# own mistake; of the errors about one value, only the first to fix is kept.
+_PER_KEY = frozenset({"required", "additionalProperties", "dependentRequired"})
+
+
+def _one_per_value(errors: list[ValidationError]) -> list[ValidationError]:
+    kept: dict[tuple[Any, ...], ValidationError] = {}
+    out = []
+    for err in errors:
+        if err.validator in _PER_KEY:
+            out.append(err)
+            continue
+        where = tuple(err.absolute_path)
+        if where not in kept or explain.rank(err) < explain.rank(kept[where]):
+            kept[where] = err
+    return out + list(kept.values())
+
+
+def explain_errors(doc: Document, kind: str) -> list[Finding]:
+    """Every schema problem of ``doc`` as a positioned Chinese finding."""
+    errors = [
+        leaf
+        for err in validator(kind).iter_errors(doc.data)
+        for leaf in _leaf_errors(err)
+        if not isinstance(leaf.instance, Sealed)  # unreadable without the key: the rules say so
+    ]
+    findings = []
+    for err in _one_per_value(errors):
+        hint = doc.hints.get(tuple(err.absolute_path))
+        if hint is not None and err.validator not in _PER_KEY:
+            findings.append(hint)
+            continue
+        message, path, at_key = explain.message(err, resolve)
+        line, col = doc.pos(path, key=at_key)
+        findings.append(
+            Finding(doc.path, line, col, f"schema-{err.validator}", message, field=field_path(path))
+        )
+    return sorted(set(findings))
 
 
 def validate(doc: Document, kind: str) -> list[Finding]:
-    fast = _fast(kind)
-    if fast is not None and fast(doc.data):
-        return []  # the usual case; jsonschema below explains the rest
-    findings = []
-    for err in validator(kind).iter_errors(doc.data):
-        for leaf in _leaf_errors(err):
-            if isinstance(leaf.instance, Sealed):
-                continue  # unreadable without the key: the rules say the check waits
-            message, path, at_key = _message(leaf)
-            line, col = doc.pos(path, key=at_key)
-            findings.append(
-                Finding(
-                    doc.path, line, col, f"schema-{leaf.validator}", message, field=field_path(path)
-                )
-            )
-    return sorted(set(findings))
+    """Schema findings of ``doc``: none for a valid record, asked of the fast validator."""
+    if is_valid(doc.data, kind):
+        return []
+    return explain_errors(doc, kind)

@@ -10,12 +10,36 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .vocab import APPLICATION_DECISIONS, ASSESSMENT_DECISIONS, Decision, Kind
+
 CENT = Decimal("0.01")
 
-EXCELLENT, PASS, RECTIFY, REVOKED = "优秀", "合格", "限期整改", "取消资格"
-PROPOSED, REFUSED, RETURNED = "拟认定", "不予认定", "退回"
-ASSESSMENT_DECISIONS = (EXCELLENT, PASS, RECTIFY, REVOKED)
-APPLICATION_DECISIONS = (PROPOSED, REFUSED, RETURNED)
+# Older names of the decisions, kept for the modules that import them from here.
+EXCELLENT, PASS, RECTIFY, REVOKED = ASSESSMENT_DECISIONS
+PROPOSED, REFUSED, RETURNED = APPLICATION_DECISIONS
+
+
+def vetoes(review: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The 一票否决 items a review records."""
+    return list((review.get("expert_review") or {}).get("vetoes") or [])
+
+
+def is_forfeit(review: Mapping[str, Any]) -> bool:
+    """A revocation for not filing the self-inspection (逾期未报): no scores to agree with.
+
+    Declared with ``outcome.forfeit: true``; older records say it by a 取消资格
+    of an assessment with neither expert scores nor a veto.
+    """
+    outcome = review.get("outcome") or {}
+    if outcome.get("forfeit") is True:
+        return True
+    expert = review.get("expert_review") or {}
+    return (
+        review.get("subject") == Kind.ASSESSMENT
+        and outcome.get("decision") == Decision.REVOKED
+        and not expert.get("experts")
+        and not expert.get("vetoes")
+    )
 
 
 def dec(value: float | int | str) -> Decimal:
@@ -77,15 +101,17 @@ def expected_decision(
 ) -> tuple[str | None, Decimal | None, str]:
     """What the scores, vetoes and thresholds imply, the total, and why (Chinese)."""
     subject = review.get("subject")
-    vetoes = (review.get("expert_review") or {}).get("vetoes") or []
-    if vetoes:
+    found = vetoes(review)
+    if found:
         names = {v["id"]: v["name"] for v in rubric.get("vetoes", [])}
-        which = "、".join(names.get(v["item"], v["item"]) for v in vetoes)
-        return (REFUSED if subject == "application" else REVOKED), None, f"一票否决：{which}"
+        which = "、".join(names.get(v["item"], v["item"]) for v in found)
+        return (REFUSED if subject == Kind.APPLICATION else REVOKED), None, f"一票否决：{which}"
     score = review_total(review, rubric, cycle)
     if score is None:
         return None, None, "尚无专家评分"
-    if subject == "application":
+    if "grades" not in cycle:
+        return None, score, f"总分 {score}，分数线待市人社局确认"
+    if subject == Kind.APPLICATION:
         threshold = cycle.get("application_pass", cycle["grades"]["pass"])
         return application_decision(score, threshold), score, f"总分 {score}，认定线 {threshold}"
     grades = cycle["grades"]

@@ -29,10 +29,10 @@ import pyrage
 from pyrage import ssh, x25519
 
 from .armour import BEGIN, END, Sealed, is_armoured
+from .document import Document
 from .findings import Finding, Severity, field_path
-from .layout import CYCLES, RECIPIENTS_FILE
-from .loader import Document
-from .schemas import KINDS, resolve, schema
+from .layout import CYCLES, RECIPIENTS_FILE, SNIFF_BYTES
+from .schemas import KINDS, compiled, inlined, is_valid, resolve, schema
 
 Path_ = tuple[str | int, ...]
 Shape = tuple[str | None, ...]  # a field's path with None for any list index
@@ -42,6 +42,7 @@ AGE_HEADER = b"age-encryption.org/v1"
 # The stanza type each kind of recipient line puts in an age header.
 _STANZA_OF = {"age1": "X25519", "ssh-ed25519": "ssh-ed25519", "ssh-rsa": "ssh-rsa"}
 EMPTY: tuple[Any, ...] = (None, "", [], {})  # nothing personal to seal
+AGE_HEAD_BYTES = 4096  # an age header with a few recipients is a few hundred bytes
 
 
 # --- policy: the recipients file -------------------------------------------------
@@ -238,6 +239,38 @@ def describe(found: Counter[str]) -> str:
     return "、".join(f"{n} 个 {t}" for t, n in sorted(found.items())) or "0 个"
 
 
+# --- the schema check of a record holding values it cannot read --------------------
+
+# What a held value is checked as: its armour (the schema cannot see through it).
+_ARMOUR = {"type": "string", "pattern": "^-----BEGIN AGE ENCRYPTED FILE-----"}
+
+
+def _tolerant(node: Any) -> Any:
+    """``node`` where every ``x-sealed`` value may also be an armoured age message."""
+    if isinstance(node, dict):
+        out = {k: _tolerant(v) for k, v in node.items()}
+        return {"anyOf": [out, _ARMOUR]} if node.get("x-sealed") is True else out
+    if isinstance(node, list):
+        return [_tolerant(v) for v in node]
+    return node
+
+
+@functools.cache
+def _tolerant_validator(kind: str) -> Any:
+    return compiled(_tolerant(inlined(kind)))
+
+
+def _unsealed_view(data: Any) -> Any:
+    """``data`` with each held stand-in replaced by its armour (what the file holds)."""
+    if isinstance(data, Sealed):
+        return data.armour
+    if isinstance(data, dict):
+        return {k: _unsealed_view(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_unsealed_view(v) for v in data]
+    return data
+
+
 # --- the keyring: what loading does with sealed values ----------------------------
 
 
@@ -251,6 +284,14 @@ class Facts:
     plain: list[Path_] = field(default_factory=list)  # plaintext where the policy seals
     foreign: list[tuple[Path_, Counter[str]]] = field(default_factory=list)  # other recipients
     broken: list[Path_] = field(default_factory=list)  # looks sealed, but is no age message
+
+
+@dataclass(frozen=True)
+class SealedFile:
+    """What a sealed scan (name.pdf.age) shows: its recipients, and its head once opened."""
+
+    stanzas: Counter[str] | None  # None: not an age file
+    head: bytes | None = None  # the original's first bytes, when a key at hand opened it
 
 
 @dataclass
@@ -296,6 +337,31 @@ class Keyring:
             facts.held.append(path)
         return Sealed(armour)
 
+    def holds(self, relpath: str) -> bool:
+        """Does this record carry stand-ins for values no key at hand opened?"""
+        facts = self.facts.get(relpath)
+        return facts is not None and bool(facts.held or facts.closed or facts.broken)
+
+    def is_valid(self, doc: Document, kind: str) -> bool:
+        """The schema's verdict; where a stand-in is held, any age message passes for it."""
+        if not self.holds(doc.path):
+            return is_valid(doc.data, kind)
+        return bool(_tolerant_validator(kind).is_valid(_unsealed_view(doc.data)))
+
+    def open_file(self, file: Path) -> SealedFile:
+        """A sealed scan's header, and its first bytes when one of the identities opens it."""
+        try:
+            with open(file, "rb") as fh:
+                found = header_stanzas(fh.read(AGE_HEAD_BYTES))
+            if found is None or not self.identities:
+                return SealedFile(found)
+            plain = pyrage.decrypt(file.read_bytes(), list(self.identities))
+        except OSError:
+            return SealedFile(None)
+        except pyrage.DecryptError:
+            return SealedFile(found)
+        return SealedFile(found, plain[:SNIFF_BYTES])
+
     def of(self, relpath: str) -> Facts:
         return self.facts.get(relpath) or Facts()
 
@@ -315,3 +381,6 @@ class Keyring:
             Severity.INFO,
             field_path(unread[0]) if unread else "",
         )
+
+
+PLAIN = Keyring()  # what a record made outside a scan loads with: no policy, no keys

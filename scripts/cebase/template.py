@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from .schemas import resolve, schema
+from .schemas import SCHEMA_ID, resolve, schema, schema_dir
 
 INDENT = "  "
+# After the title of a field the schema marks x-sealed.
+SEALED_NOTE = "（个人信息：登记册要求加密时，填好后运行 cebase seal 或用网站表单加密）"
 
 
 def _comment(node: Mapping[str, Any], required: bool, pad: str) -> list[str]:
@@ -17,7 +21,7 @@ def _comment(node: Mapping[str, Any], required: bool, pad: str) -> list[str]:
     desc = node.get("description", "")
     head = f"{title}{'' if required else '（选填，不需要可整段删除）'}"
     if node.get("x-sealed") is True:
-        head += "（个人信息：登记册要求加密时，填好后运行 cebase seal 或用网站表单加密）"
+        head += SEALED_NOTE
     if node.get("enum"):
         desc = f"{desc} 可选值：{'、'.join(map(str, node['enum']))}。".strip()
     lines = [f"{pad}# {head}"] if head else []
@@ -42,57 +46,137 @@ def _blank(node: Mapping[str, Any]) -> str:
     return '""'
 
 
-def _emit(node: Mapping[str, Any], pad: str, prefill: Mapping[str, Any], out: list[str]) -> None:
+def _item_schema(node: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The schema of a list's items when they are mappings with fields, else None."""
+    items = node.get("items")
+    if node.get("type") == "array" and isinstance(items, dict):
+        item = resolve(items)
+        if item.get("properties"):
+            return item
+    return None
+
+
+def _scalar(value: Any) -> str:
+    return _flow(value) if isinstance(value, list) else json.dumps(value, ensure_ascii=False)
+
+
+def _free_mapping(
+    key: str, value: Any, pad: str, notes: Mapping[str, Mapping[str, str]]
+) -> list[str]:
+    """A mapping without declared fields (self-scores): noted keys first, each with its note."""
+    given = value if isinstance(value, Mapping) else {}
+    noted = notes.get(key, {})
+    keys = [*noted, *(k for k in given if k not in noted)]
+    if not keys:
+        return [f"{pad}{key}: {{}}"]
+    out = [f"{pad}{key}:"]
+    for k in keys:
+        shown = f" {_scalar(given[k])}" if k in given else ""
+        out.append(
+            f"{pad}{INDENT}{k}:{shown}  # {noted[k]}" if k in noted else f"{pad}{INDENT}{k}:{shown}"
+        )
+    return out
+
+
+def _items(key: str, item: Mapping[str, Any], value: Any, pad: str, complete: bool) -> list[str]:
+    """A list of mappings: each item's fields, the first line carrying the list dash."""
+    rows = value if isinstance(value, list) else [{}]
+    if not rows:
+        return [f"{pad}{key}: []"]
+    out = [f"{pad}{key}:"]
+    for row in rows:
+        inner: list[str] = []
+        _emit(item, pad + INDENT * 2, row if isinstance(row, Mapping) else {}, inner, complete, {})
+        for i, line in enumerate(inner):
+            if not line.lstrip().startswith("#"):
+                inner[i] = f"{pad}{INDENT}- {line.lstrip()}"
+                break
+        out.extend(inner)
+    return out
+
+
+def _emit(
+    node: Mapping[str, Any],
+    pad: str,
+    data: Mapping[str, Any],
+    out: list[str],
+    complete: bool = False,
+    notes: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
+    """Every field of ``node`` with its comment; values from ``data``, blanks elsewhere.
+
+    ``complete``: ``data`` is a whole record (the site's forms), so an optional field
+    it leaves out is left out of the file too.
+    """
+    notes = notes or {}
     required = set(node.get("required", []))
     for key, sub in node.get("properties", {}).items():
         sub = resolve(sub)
-        out.extend(_comment(sub, key in required, pad))
-        if key in prefill and not isinstance(prefill[key], Mapping):
-            value = prefill[key]
-            shown = (
-                json.dumps(value, ensure_ascii=False)
-                if not isinstance(value, list)
-                else _flow(value)
-            )
-            out.append(f"{pad}{key}: {shown}")
+        given = key in data
+        if complete and not given and key not in required:
             continue
-        kind = sub.get("type")
-        if kind == "object" and (sub.get("properties") or isinstance(prefill.get(key), Mapping)):
+        out.extend(_comment(sub, key in required, pad))
+        value = data.get(key)
+        item = _item_schema(sub)
+        if sub.get("type") == "object" and sub.get("properties"):
             out.append(f"{pad}{key}:")
-            if sub.get("properties"):
-                _emit(sub, pad + INDENT, prefill.get(key, {}), out)
-            else:
-                for k, v in prefill[key].items():
-                    out.append(f"{pad}{INDENT}{k}: {v}")
-        elif (
-            kind == "array"
-            and isinstance(sub.get("items"), dict)
-            and resolve(sub["items"]).get("properties")
-        ):
-            out.append(f"{pad}{key}:")
-            item = resolve(sub["items"])
-            inner: list[str] = []
-            _emit(item, pad + INDENT * 2, {}, inner)
-            # first key line of the item carries the list dash
-            for i, line in enumerate(inner):
-                if not line.lstrip().startswith("#"):
-                    inner[i] = f"{pad}{INDENT}- {line.lstrip()}"
-                    break
-            out.extend(inner)
+            _emit(sub, pad + INDENT, value if isinstance(value, Mapping) else {}, out, complete)
+        elif sub.get("type") == "object":
+            out.extend(_free_mapping(key, value, pad, notes))
+        elif item is not None:
+            out.extend(_items(key, item, value if given else None, pad, complete))
+        elif given:
+            out.append(f"{pad}{key}: {_scalar(value)}")
         else:
             out.append(f"{pad}{key}: {_blank(sub)}".rstrip())
-        out.append("") if pad == "" else None
+        if pad == "":
+            out.append("")
 
 
 def _flow(items: list[Any]) -> str:
     return "[" + ", ".join(json.dumps(i, ensure_ascii=False) for i in items) + "]"
 
 
-def render(kind: str, schema_ref: str, prefill: Mapping[str, Any], header: str = "") -> str:
-    """A YAML form for ``kind`` with every field, commented in Chinese, blanks left empty."""
+def schema_ref(target: Path, kind: str) -> str:
+    """The schema of ``kind`` relative to the file ``target`` (editors resolve it from there)."""
+    schema_file = schema_dir().resolve() / SCHEMA_ID.format(kind)
+    return Path(os.path.relpath(schema_file, target.parent.resolve())).as_posix()
+
+
+def render(
+    kind: str,
+    schema_ref: str,
+    prefill: Mapping[str, Any],
+    header: str = "",
+    *,
+    complete: bool = False,
+    notes: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    """A YAML form for ``kind``, every field commented in Chinese, blanks left empty.
+
+    ``prefill``: values to write (``complete``: the whole record, see ``_emit``);
+    ``notes``: comments for the keys of a mapping without declared fields, by its name
+    (the rubric's indicators for ``self_scores``). The site's forms write the same text
+    with a JavaScript port of this module (docs/assets/forms/forms.js).
+    """
     root = resolve(schema(kind))
     out = [f"# yaml-language-server: $schema={schema_ref}", f"# {root.get('title', kind)}"]
     out += [f"# {line}" for line in header.splitlines()]
     out.append("")
-    _emit(root, "", prefill, out)
+    _emit(root, "", prefill, out, complete, notes)
     return "\n".join(out).rstrip() + "\n"
+
+
+# The blank templates the site offers for download (docs/forms/templates/), written for
+# their place in the repository: ``submissions/<code>/institution.yaml`` and
+# ``submissions/<code>/<cycle>/<kind>.yaml``.
+BLANK_REFS = {
+    "institution": "../../schemas/institution.schema.json",
+    "application": "../../../schemas/application.schema.json",
+    "assessment": "../../../schemas/assessment.schema.json",
+}
+
+
+def blank_templates(header: str) -> dict[str, str]:
+    """File name -> text of each blank template."""
+    return {f"{kind}.yaml": render(kind, ref, {}, header) for kind, ref in BLANK_REFS.items()}

@@ -1,8 +1,12 @@
 """Benchmark: `cebase check-pr` for a one-institution pull request against `cebase validate` of that institution.
 
-Not a test: run it by hand (`python tests/bench/bench_check_pr.py [N]`, default 2000) and
+Not a test: run it by hand (`python tests/bench/bench_check_pr.py [N] [COUNTS]`, default
+2000 and 1000,2000,10000) and
 read the figures. The target (issue 4) is check-pr < 2x validate-one: the gate must only
 read and validate what the pull request touches, however large the registry.
+
+A second table times pull requests that add many unreferenced attachments to one
+folder (issue 15: 10,000 took 404 s, quadratic); the time per file should stay flat.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ def median_seconds(cmd: list[str]) -> tuple[float, int]:
     return statistics.median(times), code
 
 
-def main(n: int) -> None:
+def main(n: int, counts: tuple[int, ...] = (1_000, 2_000, 10_000)) -> None:
     with tempfile.TemporaryDirectory(prefix="cebase-bench-") as tmp:
         reg = Path(tmp) / "registry"
         t0 = time.perf_counter()
@@ -110,7 +114,29 @@ def main(n: int) -> None:
         print(
             f"ratio check-pr / validate-one: {ratio:.2f} (target < 2.00) {'OK' if ratio < 2 else 'OVER TARGET'}"
         )
+        attachments(reg, code, author, counts)
+
+
+def attachments(reg: Path, code: str, author: str, counts: tuple[int, ...]) -> None:
+    """check-pr of pull requests adding ``count`` small unreferenced PDFs to one folder."""
+    print("unreferenced attachments in one PR   seconds   ms per file")
+    for count in counts:
+        git(reg, "checkout", "-q", "-f", "-B", f"many-{count}", "main")
+        folder = reg / "submissions" / code / "2026" / "attachments"
+        for i in range(count):
+            (folder / f"extra-{i:05d}.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+        git(reg, "add", "-A")
+        git(reg, "commit", "-q", "-m", f"{count} attachments")
+        cmd = [*CEBASE, "check-pr", "--root", str(reg), "--base", "main", "--head", f"many-{count}"]
+        start = time.perf_counter()
+        subprocess.run([*cmd, "--author", author, "--now", NOW], capture_output=True, check=False)
+        took = time.perf_counter() - start
+        print(f"{count:>34,}   {took:7.2f}   {1000 * took / count:8.2f}")
+    git(reg, "checkout", "-q", "-f", "main")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    # python tests/bench/bench_check_pr.py [N] [COUNT,COUNT,...]
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    counts = tuple(int(c) for c in sys.argv[2].split(",")) if len(sys.argv) > 2 else None
+    main(n, *([counts] if counts else []))

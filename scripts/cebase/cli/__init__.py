@@ -8,10 +8,11 @@ severity error, 2 usage or internal failure. No traceback reaches a user.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,6 +22,7 @@ COMMANDS = {
     "validate": ("validate", "校验登记册中的全部（或指定的）记录"),
     "new": ("new", "生成带中文注释的申报或年度自查模板"),
     "status": ("status", "评审队列：各单位在某日的阶段、状态、待办和逾期事项"),
+    "remind": ("remind", "待办提醒：各单位尚须提交的材料、截止日期和今天应提醒的维护账号"),
     "checklist": ("checklist", "一份材料的审核清单（自动项已判定）"),
     "form": ("form", "把一份材料生成可打印盖章的正式表格（附件1、2、3）"),
     "check-pr": ("check_pr", "拉取请求检查：修改范围、维护账号、截止日期和涉及的记录"),
@@ -38,6 +40,45 @@ EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 
 class UsageError(Exception):
     """A problem with how the command was called (exit 2)."""
+
+
+# argparse's own texts (usage, group titles, -h, its error messages) in Chinese: a
+# message catalogue, as gettext would supply, for the texts argparse passes to ``_``.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "参数 %s 中必须给出一个",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "此选项不带值，多余的值 %r",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "unexpected option string: %s": "意外的选项 %s",
+    "invalid %(type)s value: %(value)r": "值 %(value)r 无效（应为 %(type)s）",
+    "invalid choice: %(value)r (choose from %(choices)s)": "“%(value)s”不是可选值（可选：%(choices)s）",
+}
+
+
+@contextlib.contextmanager
+def chinese_argparse() -> Iterator[None]:
+    """While parsers are built and used, argparse looks its texts up in ``ARGPARSE_ZH``."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._ = lambda text: ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: ARGPARSE_ZH.get(one if n == 1 else many, many)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,7 +99,7 @@ def parse_date(text: str) -> date:
 
 def common(formats: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """Options every subcommand shares."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = _Parser(add_help=False)
     p.add_argument(
         "--root",
         type=Path,
@@ -100,7 +141,9 @@ def relative_to_root(root: Path, given: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cebase", description="乌鲁木齐市市级专业技术人员继续教育基地登记册工具")
-    parser.add_argument("--version", action="version", version=f"cebase {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"cebase {__version__}", help="显示版本号并退出"
+    )
     subs = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
         mod = importlib.import_module(f".{module}", __name__)
@@ -111,10 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with chinese_argparse():
+        parser = build_parser()
+        args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
-        parser.print_help()
+        with chinese_argparse():
+            parser.print_help()
         return EXIT_FAILURE
     if hasattr(args, "root") and not args.root.is_dir():
         sys.stderr.write(

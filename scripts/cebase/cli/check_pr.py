@@ -6,20 +6,23 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..findings import Severity, has_errors
-from ..idcodes import redact_ids
+from ..findings import has_errors
 from ..report import REPORTERS
 from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, today
 
 if TYPE_CHECKING:
-    from ..gate import ChecklistFn, Result
+    from ..gate import Result
+
+# Beside the finding reporters: the whole structured report, and the comment rendered from it.
+GATE_FORMATS = ("report", "comment")
 
 
 def parents() -> list[argparse.ArgumentParser]:
-    return [common(list(REPORTERS))]
+    return [common([*REPORTERS, *GATE_FORMATS])]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -32,23 +35,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="把拉取请求报告写入 DIR/report.md 和 DIR/report.json",
+        help="把结构化报告写入 DIR/report.json，并把由它生成的评论写入 DIR/comment.md",
     )
 
 
-def _checklist() -> ChecklistFn | None:
-    """The checklist renderer, if the checklist module is installed (it is optional here)."""
-    try:
-        from ..checklist import render_checklist
-    except ImportError:
-        return None
-    return render_checklist
+def _output(fmt: str, result: Result, report: Callable[[], dict[str, Any]]) -> str:
+    from ..gate import comment
+
+    if fmt == "report":
+        return json.dumps(report(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "comment":
+        return comment.render(report())
+    return REPORTERS[fmt](result.findings, result.files)
 
 
 def run(args: argparse.Namespace) -> int:
-    import git
-
     from .. import gate
+    from ..gate import report as gate_report
+    from ..git import GitError, NotARepository
 
     now = today(args)
     with tempfile.TemporaryDirectory(prefix="cebase-gate-") as tmp:
@@ -62,46 +66,31 @@ def run(args: argparse.Namespace) -> int:
                 trusted=args.trusted,
                 now=now,
             )
-        except git.InvalidGitRepositoryError:
+        except NotARepository:
             raise UsageError(f"{args.root} 不在 Git 仓库中，check-pr 需要在仓库中运行。") from None
-        except (git.BadName, ValueError) as exc:
+        except (gate.BadRevision, GitError) as exc:
             raise UsageError(
                 f"无法找到提交 --base {args.base} / --head {args.head}：{exc}"
             ) from None
-        sys.stdout.write(REPORTERS[args.format](result.findings, result.files))
+        built: dict[str, Any] = {}
+
+        def report() -> dict[str, Any]:
+            if not built:
+                built.update(gate_report.build(result))
+            return built
+
+        sys.stdout.write(_output(args.format, result, report))
         if args.report_dir is not None:
-            write_reports(args.report_dir, result, gate.render_markdown(result, _checklist()))
+            write_reports(args.report_dir, report())
     return EXIT_FINDINGS if has_errors(result.findings) else EXIT_OK
 
 
-def write_reports(folder: Path, result: Result, markdown: str) -> None:
+def write_reports(folder: Path, report: dict[str, Any]) -> None:
+    """report.json (the structured report) and comment.md (rendered from it, for the job summary)."""
+    from ..gate import comment
+
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "report.md").write_text(markdown, encoding="utf-8")
-    errors = sum(f.severity is Severity.ERROR for f in result.findings)
-    req = result.request
-    body = {
-        "ok": errors == 0,
-        "errors": errors,
-        "warnings": len(result.findings) - errors,
-        "files": result.files,
-        "author": req.author,
-        "trusted": req.trusted,
-        "now": req.now.isoformat(),
-        "changes": [
-            {
-                "path": redact_ids(c.path),
-                "status": c.status,
-                "old_path": redact_ids(c.old_path) if c.old_path else c.old_path,
-                "mode": f"{c.mode:06o}",
-            }
-            for c in result.changes
-        ],
-        "submissions": [
-            {"uscc": s.uscc, "cycle": s.cycle, "kinds": sorted(s.records)}
-            for s in result.submissions
-        ],
-        "findings": [f.as_dict() for f in result.findings],
-    }
     (folder / "report.json").write_text(
-        json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    (folder / "comment.md").write_text(comment.render(report), encoding="utf-8")

@@ -41,7 +41,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..armour import SealedValue
     from ..findings import Severity
-    from ..forms import forms_for, render
+    from ..forms import forms_for, render, stamped_gaps
     from ..registry import scan
     from ..report import text
     from ..validate import validate
@@ -66,19 +66,28 @@ def run(args: argparse.Namespace) -> int:
     paths = [sub.folder] + ([inst.record.relpath] if inst.record is not None else [])
     result = validate(reg, paths, now=today(args))
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
-    if errors or inst.record is None:
+    rec = sub.get("application") or sub.get("assessment")
+    gaps = stamped_gaps(errors, rec.data if rec is not None else None)
+    if (errors and gaps is None) or inst.record is None:
         sys.stderr.write(text(errors, result.files))
         sys.stderr.write("cebase：材料有错误，未生成表格。请先修正以上问题。\n")
         return EXIT_FINDINGS
     try:
-        html = render(reg, sub, wanted)
+        html = render(reg, sub, wanted, draft=bool(gaps))
     except SealedValue:
         raise UsageError(
             "本材料的加密字段需要市人社局审核人的密钥才能填入表格。请加上 --identity 密钥文件 后重试。"
         ) from None
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(html, encoding="utf-8")
-    sys.stdout.write(
-        f"已生成 {args.output}（{'、'.join('附件' + f for f in wanted)}）。请用浏览器打开并打印为 A4 纸张。\n"
-    )
+    names = "、".join("附件" + f for f in wanted)
+    if gaps:
+        sys.stdout.write(
+            f"已生成草稿 {args.output}（{names}，每页带“草稿（未盖章）”水印）。"
+            f"材料只差盖章扫描件：{'、'.join(gaps)}。\n"
+            "请打印草稿核对、签字盖章，把盖章后的扫描件上传到 attachments/ 文件夹并在表单中填写文件路径，"
+            "再运行本命令生成正式表格。\n"
+        )
+        return EXIT_OK
+    sys.stdout.write(f"已生成 {args.output}（{names}）。请用浏览器打开并打印为 A4 纸张。\n")
     return EXIT_OK

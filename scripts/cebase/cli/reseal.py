@@ -43,8 +43,8 @@ def _files(root: Path) -> Iterator[tuple[str, Path, str | None]]:
             if sealed_shapes(rec.kind):
                 yield rec.relpath, rec.file, rec.kind
         for sub in inst.submissions.values():
-            for name, file in sorted(sub.attachments.items()):
-                yield f"{sub.folder}/attachments/{name}", file, None
+            for name, att in sorted(sub.attachments.items()):
+                yield f"{sub.folder}/attachments/{name}", att.file, None
 
 
 def _reseal_attachment(file: Path, keys: list[Any], recipients: list[Any]) -> None:

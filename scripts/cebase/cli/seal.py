@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..layout import ATTACHMENT_PLACE, SEALED_SUFFIX, place
-from ..loader import check_text
+from ..loader import MAX_BYTES
 from ..seal import RECIPIENTS_PATH, Keyring, Policy, read_identities, read_policy, seal_bytes
+from ..textcheck import check_text
 from . import EXIT_OK, UsageError, common, relative_to_root
 
 IDENTITY_HELP = "审核人的 age 私钥文件（AGE-SECRET-KEY-1…），只在本机读取，不会写入任何文件"
@@ -69,7 +70,7 @@ def read_text(file: Path, rel: str) -> str:
         raw = file.read_bytes()
     except OSError:
         raise UsageError(f"无法读取 {rel}。") from None
-    text, problems = check_text(rel, raw)
+    text, problems = check_text(rel, raw, max_bytes=MAX_BYTES)
     if text is None:
         raise UsageError(f"{rel}：{problems[0].message}")
     return text

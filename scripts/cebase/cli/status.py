@@ -6,9 +6,10 @@ import argparse
 import dataclasses
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from . import EXIT_OK, UsageError, common, today
@@ -22,6 +23,13 @@ def parents() -> list[argparse.ArgumentParser]:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cycle", default=None, help="只列出该年度（如 2026）的单位")
+    p.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="跟踪议题的正文（cebase remind 的提醒记录），显示各单位是否已提醒及日期",
+    )
 
 
 def _score(s: Any) -> str:
@@ -36,12 +44,32 @@ def _deadlines(s: Any) -> str:
     )
 
 
+def _waited(s: Any) -> str:
+    """How long the item has waited in its stage, in working days."""
+    if s.waited is None or s.since is None:
+        return "—"
+    return f"{s.waited} 个工作日（自 {s.since}）"
+
+
 def _header(now: date, rows: Sequence[Any], cycle: str | None) -> str:
     scope = f"{cycle} 年度" if cycle else "全部"
     return f"继续教育基地评审队列（{now.isoformat()}，{scope}，共 {len(rows)} 个单位；按待办紧急程度排序）"
 
 
-def text(rows: Sequence[Any], now: date, cycle: str | None, warnings: Sequence[str]) -> str:
+Reminded = Mapping[str, list[str]] | None  # uscc -> days its maintainers were mentioned
+
+
+def _reminded(days: list[str]) -> str:
+    return f"已提醒维护账号（{'、'.join(days)}）" if days else "尚未提醒"
+
+
+def text(
+    rows: Sequence[Any],
+    now: date,
+    cycle: str | None,
+    warnings: Sequence[str],
+    reminded: Reminded = None,
+) -> str:
     out = [_header(now, rows, cycle), ""]
     for n, s in enumerate(rows, 1):
         out.append(
@@ -53,9 +81,13 @@ def text(rows: Sequence[Any], now: date, cycle: str | None, warnings: Sequence[s
             out.append(f"    得分/等次：{_score(s)}")
         if s.missing:
             out.append(f"    待办：{'、'.join(s.missing)}")
+        if s.waited is not None:
+            out.append(f"    已等待：{_waited(s)}")
         if s.deadlines:
             out.append(f"    期限：{_deadlines(s)}")
         out.append(f"    依据：{s.decided_by} [{s.rule}]")
+        if reminded is not None:
+            out.append(f"    提醒：{_reminded(reminded.get(s.uscc, []))}")
     out += [f"警告：{w}" for w in warnings]
     return "\n".join(out) + "\n"
 
@@ -70,32 +102,51 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def as_json(rows: Sequence[Any], now: date, cycle: str | None, warnings: Sequence[str]) -> str:
+def as_json(
+    rows: Sequence[Any],
+    now: date,
+    cycle: str | None,
+    warnings: Sequence[str],
+    reminded: Reminded = None,
+) -> str:
+    bases = [_plain(dataclasses.asdict(s)) for s in rows]
+    if reminded is not None:
+        for base in bases:
+            base["reminded"] = reminded.get(base["uscc"], [])
     body = {
         "date": now.isoformat(),
         "cycle": cycle,
         "count": len(rows),
         "warnings": list(warnings),
-        "bases": [_plain(dataclasses.asdict(s)) for s in rows],
+        "bases": bases,
     }
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
 
-def markdown(rows: Sequence[Any], now: date, cycle: str | None, warnings: Sequence[str]) -> str:
+def markdown(
+    rows: Sequence[Any],
+    now: date,
+    cycle: str | None,
+    warnings: Sequence[str],
+    reminded: Reminded = None,
+) -> str:
     from .. import escape
 
+    extra = ("", "") if reminded is None else (" 提醒 |", "---|")
     out = [
         f"**{_header(now, rows, cycle)}**",
         "",
-        "| 序号 | 单位 | 阶段 | 状态 | 得分/等次 | 待办 | 期限 | 依据（记录 · 规则） |",
-        "|---|---|---|---|---|---|---|---|",
+        "| 序号 | 单位 | 阶段 | 状态 | 得分/等次 | 待办 | 已等待 | 期限 | 依据（记录 · 规则） |"
+        + extra[0],
+        "|---|---|---|---|---|---|---|---|---|" + extra[1],
     ]
     for n, s in enumerate(rows, 1):
         who = escape.md_inline(f"{s.name or ''}（{s.uscc}）")
         missing = escape.md_inline("、".join(s.missing)) or "—"
         out.append(
             f"| {n} | {who} | {s.stage} | {s.status}：{escape.md_inline(s.reason)} | {_score(s)} "
-            f"| {missing} | {escape.md_inline(_deadlines(s))} | `{s.decided_by.replace('`', '')}` · `{s.rule}` |"
+            f"| {missing} | {_waited(s)} | {escape.md_inline(_deadlines(s))} | `{s.decided_by.replace('`', '')}` · `{s.rule}` |"
+            + ("" if reminded is None else f" {_reminded(reminded.get(s.uscc, []))} |")
         )
     if warnings:
         out.append("")
@@ -103,8 +154,20 @@ def markdown(rows: Sequence[Any], now: date, cycle: str | None, warnings: Sequen
     return "\n".join(out) + "\n"
 
 
-Renderer = Callable[[Sequence[Any], date, "str | None", Sequence[str]], str]
+Renderer = Callable[..., str]
 RENDERERS: dict[str, Renderer] = {"text": text, "json": as_json, "markdown": markdown}
+
+
+def _read_reminded(path: Path | None) -> Reminded:
+    from ..remind import RecordError, read_tracking
+
+    if path is None:
+        return None
+    try:
+        tracking = read_tracking(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, RecordError) as exc:
+        raise UsageError(f"无法读取提醒记录 {path}：{exc}") from None
+    return {uscc: tracking.reminded(uscc) for uscc in tracking.mentioned}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -118,5 +181,6 @@ def run(args: argparse.Namespace) -> int:
     statuses = evaluate(scan(args.root), now)
     rows = [s for s in queue(statuses) if cycle is None or s.cycle == cycle]
     warnings = list(dict.fromkeys(w for s in statuses.values() for w in s.warnings))
-    sys.stdout.write(RENDERERS[args.format](rows, now, cycle, warnings))
+    reminded = _read_reminded(args.record)
+    sys.stdout.write(RENDERERS[args.format](rows, now, cycle, warnings, reminded))
     return EXIT_OK

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 
 from ..findings import has_errors
 from ..report import REPORTERS
 from ..validate import validate_root
-from . import EXIT_FINDINGS, EXIT_OK, UsageError, common, relative_to_root
+from . import EXIT_FINDINGS, EXIT_OK, common, relative_to_root
 from .seal import add_identity, keyring
 
 
@@ -20,13 +19,6 @@ def parents() -> list[argparse.ArgumentParser]:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="只校验这些文件或文件夹（默认全部）")
-    p.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=min(2, os.cpu_count() or 1),
-        help="大型登记册（500 个单位以上）使用的进程数，默认 2（单核机器为 1）",
-    )
     add_identity(p, required=False)
 
 
@@ -45,16 +37,9 @@ def progress_printer() -> Callable[[int, int], None] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.jobs < 1:
-        raise UsageError("--jobs 至少为 1。")
     paths = [relative_to_root(args.root, p) for p in args.paths] or None
     result = validate_root(
-        args.root,
-        paths,
-        now=args.now,
-        progress=progress_printer(),
-        jobs=args.jobs,
-        keys=keyring(args),
+        args.root, paths, now=args.now, progress=progress_printer(), keys=keyring(args)
     )
     sys.stdout.write(REPORTERS[args.format](result.findings, result.files))
     return EXIT_FINDINGS if has_errors(result.findings) else EXIT_OK

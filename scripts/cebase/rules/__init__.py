@@ -1,42 +1,89 @@
 """The bureau's rules: small pure functions over loaded records.
 
 Each rule has an id, says which record kinds it reads, and yields findings;
-none prints or reads the clock (the date comes in the context). Rules are
-written for schema-clean records; on a record the schema rejected they still
-run, and a rule that trips over the broken shape is skipped (the schema
-finding already tells the institution what to fix).
+none prints, reads a file or reads the clock (the date comes in the context).
+Rules are written for schema-clean records; on a record the schema rejected
+they still run, and a rule that trips over the broken shape is skipped (the
+schema finding already tells the institution what to fix). What a rule needs
+of the whole registry (a cycle's catalogue, rubric maxima, extensions) is
+indexed once per run in explicit objects (``CycleIndex``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Any
 
 from ..armour import SealedValue
+from ..document import ROOT, Strings, leaf_path
 from ..findings import Finding, Severity, field_path
 from ..registry import Record, Registry, Submission
+from ..scoring import dec
+from ..vocab import Extensions, Kind
+from ..workdays import WorkCalendar, declared_days
 
 Path_ = tuple[str | int, ...]
-T = TypeVar("T")
+__all__ = ["ROOT", "leaf_path"]
+
+
+@dataclass(frozen=True)
+class CycleIndex:
+    """What rules look up in one cycle's files, indexed once (None: file missing or invalid)."""
+
+    cycle: Mapping[str, Any] | None
+    catalogue: Mapping[str, Mapping[str, Any]] | None  # specialty code -> entry
+    indicators: Mapping[str, Mapping[str, Any]] | None  # rubric indicator id -> entry
+    maxima: Mapping[str, Decimal]  # rubric indicator id -> maximum score
+    extensions: Extensions
+    checklists: Mapping[str, Any] | None
+
+    @classmethod
+    def of(cls, reg: Registry, cycle_id: str) -> CycleIndex:
+        notice = reg.cycle_data(cycle_id, Kind.CYCLE)
+        specs = reg.cycle_data(cycle_id, Kind.SPECIALTIES)
+        rubric = reg.cycle_data(cycle_id, Kind.RUBRIC)
+        indicators = {i["id"]: i for i in rubric["indicators"]} if rubric else None
+        return cls(
+            cycle=notice,
+            catalogue={s["code"]: s for s in specs["specialties"]} if specs else None,
+            indicators=indicators,
+            maxima={k: dec(i["max"]) for k, i in (indicators or {}).items() if "max" in i},
+            extensions=Extensions(notice or {}),
+            checklists=reg.cycle_data(cycle_id, Kind.CHECKLISTS),
+        )
+
+
+_NO_CYCLE = CycleIndex(None, None, None, {}, Extensions({}), None)
 
 
 @dataclass(frozen=True)
 class Context:
     registry: Registry
     now: date | None = None
-    # Rules' caches for one run: the registry does not change while it is checked.
-    memo: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+    cycles: Mapping[str, CycleIndex] = field(default_factory=dict)
+    declared: Mapping[date, bool] = field(default_factory=dict)  # the cycles' declared days
+
+    @classmethod
+    def build(cls, registry: Registry, now: date | None = None) -> Context:
+        """The context of one run, with every cycle's index built once."""
+        cycles = {cid: CycleIndex.of(registry, cid) for cid in registry.cycles}
+        datas = (registry.cycle_data(c, Kind.CYCLE) for c in sorted(registry.cycles))
+        return cls(registry, now, cycles, declared_days(datas))
+
+    def calendar(self) -> WorkCalendar:
+        """A fresh working-day calendar with the cycles' declared days (it records guesses)."""
+        return WorkCalendar(self.declared)
+
+    def index(self, cycle_id: Any) -> CycleIndex:
+        return self.cycles.get(str(cycle_id), _NO_CYCLE)
 
     def submission_of(self, rec: Record) -> Submission | None:
-        parts = rec.relpath.split("/")
-        if len(parts) == 4 and parts[0] == "submissions":
-            inst = self.registry.institutions.get(parts[1])
-            return inst.submissions.get(parts[2]) if inst else None
-        return None
+        return self.registry.submission_at(rec.relpath)
 
-    def cycle(self, cycle_id: str, kind: str = "cycle") -> dict[str, Any] | None:
+    def cycle(self, cycle_id: str, kind: str = Kind.CYCLE) -> dict[str, Any] | None:
         return self.registry.cycle_data(cycle_id, kind)
 
 
@@ -88,77 +135,14 @@ def at(
     return Finding(rec.relpath, line, col, rule_id, message, severity, field_path(path))
 
 
-def per_run(ctx: Context, key: Any, source: Any, make: Callable[[], T]) -> T:
-    """``make()``, computed once per run while ``source`` (the data it reads) stays the same object."""
-    hit = ctx.memo.get(key)
-    if hit is not None and hit[0] is source:
-        return hit[1]
-    value = make()
-    ctx.memo[key] = (source, value)
-    return value
-
-
-# The key of the document root when the root is itself a string (the loader
-# never gives one, but rules must not care).
-ROOT = object()
-Strings = list[tuple[Path_, Any, str]]
-_STRINGS_KEPT = 8  # records whose strings stay cached (a record's rules run together)
-
-
-def _walk(data: Any) -> Strings:
-    out: Strings = []
-    if isinstance(data, str):
-        return [((), ROOT, data)]
-    if not isinstance(data, dict | list):
-        return out
-    append = out.append
-    # Depth-first in document order; a path tuple is built per container, not
-    # per string, which is most of the saving.
-    stack = [((), iter(data.items()) if isinstance(data, dict) else enumerate(data))]
-    while stack:
-        path, items = stack[-1]
-        for key, value in items:
-            if isinstance(value, str):
-                append((path, key, value))
-            elif isinstance(value, dict):
-                stack.append(((*path, key), iter(value.items())))
-                break
-            elif isinstance(value, list):
-                stack.append(((*path, key), enumerate(value)))
-                break
-        else:
-            stack.pop()
-    return out
-
-
 def strings(rec: Record, ctx: Context) -> Strings:
-    """Every string of ``rec.data`` as (path of its container, key, text), in document order.
-
-    What the text rules read (they only look at strings), walked once per
-    record for all of them.
-    """
-    cache = ctx.memo.setdefault("strings", {})
-    hit = cache.get(id(rec))
-    if hit is not None and hit[0] is rec:  # the record is held, so its id is not reused
-        return hit[1]
-    out = _walk(rec.data)
-    if len(cache) >= _STRINGS_KEPT:
-        del cache[next(iter(cache))]
-    cache[id(rec)] = (rec, out)
-    return out
+    """Every string of ``rec.data`` as (path of its container, key, text), in document order."""
+    return rec.doc.strings() if rec.doc is not None else []
 
 
-def leaf_path(path: Path_, key: Any) -> Path_:
-    """The full path of a string given by ``strings``."""
-    return path if key is ROOT else (*path, key)
-
-
-def run(rec: Record, ctx: Context) -> list[Finding]:
-    """Load findings, schema findings and rule findings of one record."""
-    out = list(rec.load_findings)
-    if rec.doc is None:
-        return out
-    valid = rec.valid
+def run_rules(rec: Record, ctx: Context, valid: bool) -> list[Finding]:
+    """The rule findings of one loaded record (``valid``: it matched its schema)."""
+    out: list[Finding] = []
     waiting = []  # rules that needed a sealed value no key at hand opens
     for r in RULES.values():
         if rec.kind not in r.kinds:
@@ -172,7 +156,7 @@ def run(rec: Record, ctx: Context) -> list[Finding]:
                 raise
             # The schema already reported the record's shape; still tell the institution
             # everything else we can, and skip a rule the broken shape leaves nothing to check.
-    if rec.keys is not None:
+    if rec.keys is not None and rec.doc is not None:
         out.extend(rec.keys.waiting(rec.doc, rule_id) for rule_id in waiting)
     return out
 
@@ -182,7 +166,11 @@ from . import (  # noqa: E402
     catalogue,  # noqa: F401
     checklist,  # noqa: F401
     contact,  # noqa: F401
+    cycle,  # noqa: F401
+    dates,  # noqa: F401
+    decisions,  # noqa: F401
     files,  # noqa: F401
+    holdings,  # noqa: F401
     identity,  # noqa: F401
     numbers,  # noqa: F401
     privacy,  # noqa: F401

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..registry import Record
-from . import Context, at, per_run, rule
+from ..vocab import PENDING_CONFIRMATION
+from . import Context, at, rule
 
 # Where each kind of record names specialties: (path to a list, whether items carry levels).
 SPECIALTY_LISTS = {
@@ -28,21 +29,16 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> list[Any]:
     return node if isinstance(node, list) else []
 
 
-def catalogue(ctx: Context, cycle_id: str) -> dict[str, dict[str, Any]] | None:
-    data = ctx.cycle(cycle_id, "specialties")
-    if data is None:
-        return None
-    # Every record of the cycle asks; build the index once (callers only read it).
-    return per_run(
-        ctx, ("catalogue", cycle_id), data, lambda: {s["code"]: s for s in data["specialties"]}
-    )
+def _pending(ctx: Context, cycle_id: str) -> bool:
+    data = ctx.registry.cycle_data(cycle_id, "specialties")
+    return data is not None and data.get("status") == PENDING_CONFIRMATION
 
 
 @rule("specialty-code", "application", "assessment", "review", emits=("specialty-level",))
 def check_specialties(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Specialty codes are in the cycle's catalogue and levels are offered for them."""
     data = rec.data
-    cat = catalogue(ctx, str(data.get("cycle")))
+    cat = ctx.index(data.get("cycle")).catalogue
     if cat is None:
         return
     for list_path, with_levels in SPECIALTY_LISTS[rec.kind]:
@@ -54,6 +50,16 @@ def check_specialties(rec: Record, ctx: Context) -> Iterator[Finding]:
                 else (item["code"], (*list_path, i, "code"))
             )
             spec = cat.get(code)
+            if spec is None and _pending(ctx, str(data.get("cycle"))):
+                yield at(
+                    rec,
+                    code_path,
+                    "specialty-code",
+                    f"本周期的专业一览表（附件4）尚待市人社局公布，专业代码“{code}”暂无法核对。"
+                    "公布后请按公开站点的“专业目录”核对代码和级别。",
+                    severity=Severity.WARNING,
+                )
+                continue
             if spec is None:
                 yield at(
                     rec,

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
-from ..checklist import POSITIVE_DECISIONS, SCHEMA_RULE, missing_manual
 from ..findings import Finding
 from ..registry import Record
+from ..vocab import CheckResult, Decision
 from . import Context, at, rule, rule_ids
 
 SECTIONS = ("application", "assessment")
+SCHEMA_RULE = "schema"  # matches every schema-<validator> finding
+POSITIVE_DECISIONS = frozenset({Decision.PROPOSED, Decision.EXCELLENT, Decision.PASS})
+
+
+def missing_manual(
+    items: Sequence[Mapping[str, Any]], answers: Mapping[str, Any] | None
+) -> list[Mapping[str, Any]]:
+    """Mandatory manual items not answered 通过 in a review's ``checklist``."""
+    answers = answers or {}
+    return [
+        item
+        for item in items
+        if item["kind"] == "manual"
+        and item["mandatory"]
+        and (answers.get(item["id"]) or {}).get("result") != CheckResult.PASSED
+    ]
 
 
 @rule("checklist-rule", "checklists")
@@ -32,7 +49,7 @@ def check_rule_ids(rec: Record, ctx: Context) -> Iterator[Finding]:
 def check_incomplete(rec: Record, ctx: Context) -> Iterator[Finding]:
     """A positive outcome (拟认定/优秀/合格) needs every mandatory manual item answered 通过."""
     data = rec.data
-    lists = ctx.cycle(str(data["cycle"]), "checklists")
+    lists = ctx.index(data["cycle"]).checklists
     if lists is None:
         return
     items = lists[data["subject"]]

@@ -10,7 +10,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from ..findings import Finding, field_path
-from ..privacy import MOBILE_RE
+from ..idcodes import MOBILE_RE
 from ..registry import Record
 from ..schemas import subschema
 from . import Context, at, leaf_path, rule, strings
@@ -20,7 +20,7 @@ from . import Context, at, leaf_path, rule, strings
 PHONE_KEYS = {"office_phone": "office", "phone": "office", "mobile": "mobile"}
 URL_KEYS = frozenset({"url", "website"})
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-_INDEX = object()  # stands for any list index in a cached field path
+_INDEX = -1  # stands for any list index in a field's shape
 
 
 # Parsing is the slow part of the phone rules and the same numbers recur
@@ -86,6 +86,7 @@ def check_urls(rec: Record, ctx: Context) -> Iterator[Finding]:
                 yield at(rec, leaf_path(parent, key), "https-url", f"网址“{value}”{problem}。")
 
 
+@functools.lru_cache(maxsize=1024)  # by field shape: list indices do not matter
 def _public(kind: str, path: tuple[str | int, ...]) -> bool:
     """Is the value at ``path`` published (every schema node on the way marked x-public)?"""
     return all(
@@ -98,7 +99,6 @@ def _public(kind: str, path: tuple[str | int, ...]) -> bool:
 @rule("public-mobile", "institution", "application", "assessment", "review")
 def check_public_mobiles(rec: Record, ctx: Context) -> Iterator[Finding]:
     """No mobile number in a field that is published (x-public), whatever the field."""
-    public = ctx.memo.setdefault(("public", rec.kind), {})
     for parent, key, value in strings(rec, ctx):
         if not MOBILE_RE.search(value):
             continue
@@ -110,9 +110,7 @@ def check_public_mobiles(rec: Record, ctx: Context) -> Iterator[Finding]:
         path = leaf_path(parent, key)
         # Whether a place is published depends on its field, not on its list indices.
         shape = tuple(_INDEX if isinstance(p, int) else p for p in path)
-        if shape not in public:
-            public[shape] = _public(rec.kind, path)
-        if public[shape]:
+        if _public(rec.kind, shape):
             yield at(
                 rec,
                 path,

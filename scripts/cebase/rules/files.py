@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from ..findings import Finding, Severity
-from ..layout import SEALED_SUFFIX
-from ..loader import check_text
-from ..registry import Record, Submission
+from ..layout import ATTACHMENT_MAX_BYTES, MAGIC, SEALED_SUFFIX, TYPE_NAMES, extension, sniff
+from ..registry import Attachment, Record, Submission
 from . import Context, at, leaf_path, rule, strings
 
 SELF_REPORT_MIN_CHARS = 1500  # the notice: 自查报告不低于1500字
-SELF_REPORT_MAX_BYTES = 256 * 1024
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-
-MAGIC = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-TYPE_NAMES = {"pdf": "PDF", "png": "PNG 图片", "jpg": "JPEG 图片", "jpeg": "JPEG 图片"}
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _CJK_RUN = re.compile(_CJK.pattern + "+")
@@ -48,14 +35,6 @@ def count_text(markdown: str) -> int:
     return cjk + words
 
 
-def sniff(head: bytes) -> str | None:
-    """The file type by its first bytes: pdf, png, jpg or None."""
-    for ext, signatures in MAGIC.items():
-        if head.startswith(signatures):
-            return ext
-    return None
-
-
 @rule("self-report-length", "assessment")
 def check_self_report(rec: Record, ctx: Context) -> Iterator[Finding]:
     """The self-report exists, is clean UTF-8 text and has at least 1500 characters."""
@@ -70,9 +49,9 @@ def check_self_report(rec: Record, ctx: Context) -> Iterator[Finding]:
             "找不到自查报告 self-report.md。请在同一文件夹中新建 self-report.md，撰写不少于 1500 字的《运行情况自查报告》。",
         )
         return
-    relpath = f"{sub.folder}/self-report.md"
-    text, problems = self_report_text(ctx, sub)
-    yield from problems
+    relpath = sub.self_report.relpath
+    yield from sub.self_report.findings
+    text = sub.self_report.text
     if text is None:
         return
     n = count_text(text)
@@ -87,20 +66,6 @@ def check_self_report(rec: Record, ctx: Context) -> Iterator[Finding]:
         )
 
 
-def self_report_text(ctx: Context, sub: Submission) -> tuple[str | None, list[Finding]]:
-    """``check_text`` of the submission's self-report, read once for the rules that need it."""
-    assert sub.self_report is not None
-    key = ("self-report", sub.self_report)
-    # One slot: the rules reading the report run one after the other on its record.
-    if key not in ctx.memo:
-        ctx.memo.pop(ctx.memo.get("self-report"), None)
-        relpath = f"{sub.folder}/self-report.md"
-        raw = sub.self_report.read_bytes()
-        ctx.memo[key] = check_text(relpath, raw, max_bytes=SELF_REPORT_MAX_BYTES)
-        ctx.memo["self-report"] = key
-    return ctx.memo[key]
-
-
 def _attachment_refs(rec: Record, ctx: Context) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for parent, key, value in strings(rec, ctx):
         if value.startswith("attachments/"):
@@ -111,7 +76,7 @@ def _check_attachment(
     rec: Record, path: tuple[str | int, ...], ref: str, sub: Submission
 ) -> Iterator[Finding]:
     name = ref.removeprefix("attachments/")
-    file: Path | None = sub.attachments.get(name)
+    file: Attachment | None = sub.attachments.get(name)
     if file is None and name + SEALED_SUFFIX in sub.attachments:
         return  # sealed (name.pdf.age): rules/sealed.py checks it
     if file is None:
@@ -122,13 +87,7 @@ def _check_attachment(
             f"找不到附件“{ref}”。请把文件上传到 {sub.folder}/attachments/ 文件夹，并确认文件名（含扩展名）与此处完全一致。",
         )
         return
-    # One unbuffered open for both the size and the first bytes: a buffered
-    # reader would fill 8 KiB to hand back 16 bytes.
-    with open(file, "rb", buffering=0) as fh:
-        size = os.fstat(fh.fileno()).st_size
-        head = fh.read(16)
-        while len(head) < 16 and (more := fh.read(16 - len(head))):
-            head += more  # a raw read may come back short
+    size, head = file.size, file.head
     if size > ATTACHMENT_MAX_BYTES:
         yield at(
             rec,
@@ -138,7 +97,7 @@ def _check_attachment(
             "请降低扫描分辨率（150–200 dpi 即可）或压缩后重新上传。",
         )
     actual = sniff(head)
-    ext = name.rsplit(".", 1)[-1].lower()
+    ext = extension(name)
     if actual is None:
         yield at(
             rec,

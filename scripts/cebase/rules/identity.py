@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 
 from ..findings import Finding
 from ..idcodes import uscc_problem
 from ..registry import Record
 from . import Context, at, rule
+
+# What a reader cannot tell apart: format characters (zero-width, bidi, BOM),
+# controls, variation selectors, fillers and every kind of space.
+_INVISIBLE = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    "\U000e0000-\U000e0fff]"
+)
+
+
+def name_key(name: str) -> str:
+    """An institution's name as compared for sameness: NFKC, invisible characters removed, casefolded.
+
+    "示例大学", "示例\u200b大学" and "示例大学" written with full-width letters are
+    one name; a character outside the basic plane (𠀀) is kept as it is.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _INVISIBLE.sub("", text).casefold()
+
 
 USCC_PROBLEMS = {
     "length": "应为 18 位",

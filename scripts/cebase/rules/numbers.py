@@ -40,11 +40,11 @@ def check_finance(rec: Record, ctx: Context) -> Iterator[Finding]:
 @rule("self-score-max", "assessment", emits=("self-score-missing",))
 def check_self_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Every rubric indicator has a self-score within its maximum (附件2)."""
-    rubric = ctx.cycle(str(rec.data["cycle"]), "rubric")
-    if rubric is None:
+    index = ctx.index(rec.data["cycle"])
+    indicators = index.indicators
+    if indicators is None:
         return
     scores = rec.data["self_scores"]
-    indicators = {ind["id"]: ind for ind in rubric["indicators"]}
     for ind_id, value in scores.items():
         ind = indicators.get(ind_id)
         if ind is None:
@@ -55,7 +55,9 @@ def check_self_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
                 f"考核评估表中没有指标“{ind_id}”。请使用本周期考核评估表（附件2）中的指标编号。",
                 key=True,
             )
-        elif dec(value) > dec(ind["max"]) or dec(value) < 0:
+        elif (
+            ind_id in index.maxima and not 0 <= dec(value) <= index.maxima[ind_id]
+        ):  # no max while 待确认
             yield at(
                 rec,
                 ("self_scores", ind_id),

@@ -8,7 +8,6 @@ from ..findings import Finding, field_path
 from ..idcodes import find_citizen_ids
 from ..registry import Record
 from . import Context, rule
-from .files import self_report_text
 
 ID_MESSAGE = (
     "含有居民身份证号码。提交材料中不得出现身份证号（个人信息保护法）；请删除该号码"
@@ -43,5 +42,4 @@ def check_personal_ids(rec: Record, ctx: Context) -> Iterator[Finding]:
     if rec.kind == "assessment":
         sub = ctx.submission_of(rec)
         if sub is not None and sub.self_report is not None:
-            text, _ = self_report_text(ctx, sub)
-            yield from _id_findings(f"{sub.folder}/self-report.md", text or "")
+            yield from _id_findings(sub.self_report.relpath, sub.self_report.text or "")

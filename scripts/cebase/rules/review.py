@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from decimal import Decimal
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ..findings import Finding
 from ..registry import Record
-from ..scoring import (
+from ..scoring import dec, expected_decision, is_forfeit
+from ..vocab import (
     APPLICATION_DECISIONS,
     ASSESSMENT_DECISIONS,
-    RETURNED,
-    REVOKED,
-    dec,
-    expected_decision,
+    SUBMISSION_KINDS,
+    Decision,
+    Kind,
+    kind_name,
 )
-from . import Context, at, per_run, rule
+from . import Context, at, rule
+
+SUBJECT_NAMES = {kind: f"{kind_name(kind)}（{kind}.yaml）" for kind in SUBMISSION_KINDS}
 
 
-def is_forfeit(review: dict) -> bool:
-    """A revocation of a base that filed no self-inspection: no scores to agree with."""
-    outcome = review.get("outcome") or {}
-    experts = (review.get("expert_review") or {}).get("experts")
-    return (
-        review.get("subject") == "assessment" and outcome.get("decision") == REVOKED and not experts
-    )
-
-
-SUBJECT_NAMES = {
-    "application": "申报（application.yaml）",
-    "assessment": "年度自查（assessment.yaml）",
-}
-
-
-@rule("review-subject", "review")
+@rule("review-subject", Kind.REVIEW)
 def check_subject(rec: Record, ctx: Context) -> Iterator[Finding]:
     """A review reviews a submission present in the same folder."""
     sub = ctx.submission_of(rec)
@@ -49,21 +37,13 @@ def check_subject(rec: Record, ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("review-scores", "review")
+@rule("review-scores", Kind.REVIEW)
 def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
     """Each expert scores every rubric indicator, within its maximum."""
-    rubric = ctx.cycle(str(rec.data["cycle"]), "rubric")
-    if rubric is None:
+    index = ctx.index(rec.data["cycle"])
+    indicators = index.indicators
+    if indicators is None:
         return
-    indicators = {ind["id"]: ind for ind in rubric["indicators"]}
-    # Each indicator's maximum as a Decimal, filled as first needed, for the whole run.
-    maxima = per_run(ctx, ("rubric-max", id(rubric)), rubric, dict)
-
-    def maximum(ind_id: str, ind: dict) -> Decimal:
-        if ind_id not in maxima:
-            maxima[ind_id] = dec(ind["max"])
-        return maxima[ind_id]
-
     experts = (rec.data.get("expert_review") or {}).get("experts") or []
     for i, expert in enumerate(experts):
         scores = expert.get("scores", {})
@@ -72,7 +52,7 @@ def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
             path = ("expert_review", "experts", i, "scores", ind_id)
             if ind is None:
                 yield at(rec, path, "review-scores", f"考核评估表中没有指标“{ind_id}”。", key=True)
-            elif not 0 <= dec(value) <= maximum(ind_id, ind):
+            elif ind_id in index.maxima and not 0 <= dec(value) <= index.maxima[ind_id]:
                 yield at(
                     rec,
                     path,
@@ -89,67 +69,62 @@ def check_scores(rec: Record, ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("review-outcome", "review")
+def _outcome_problem(data: Mapping[str, Any], ctx: Context, rec: Record) -> str | None:
+    """What is wrong with a review's outcome, before the scores are compared."""
+    decision = data["outcome"]["decision"]
+    subject = data["subject"]
+    allowed = APPLICATION_DECISIONS if subject == Kind.APPLICATION else ASSESSMENT_DECISIONS
+    if decision not in allowed:
+        return f"{SUBJECT_NAMES[subject]}的结论只能是：{'、'.join(allowed)}，不能是“{decision}”。"
+    prelim = (data.get("preliminary") or {}).get("result")
+    if decision == Decision.RETURNED:
+        if prelim != Decision.RETURNED:
+            return "结论为“退回”时，初审结果（preliminary.result）也应为“退回”，并写明退回理由。"
+        return None
+    if prelim == Decision.RETURNED:
+        return (
+            f"初审已退回，不能再给出“{decision}”结论。如已重新提交并通过初审，请更新 preliminary。"
+        )
+    sub = ctx.submission_of(rec)
+    if is_forfeit(data) and sub is not None and Kind.ASSESSMENT in sub.records:
+        return "该基地已提交年度自查，取消资格须有专家评分或一票否决依据。请补充 expert_review。"
+    return None
+
+
+@rule("review-outcome", Kind.REVIEW)
 def check_outcome(rec: Record, ctx: Context) -> Iterator[Finding]:
     """The outcome fits the subject and agrees with the scores, vetoes and the cycle's thresholds."""
     data = rec.data
-    outcome = data.get("outcome")
-    if not outcome:
+    if not data.get("outcome"):
         return
-    decision = outcome["decision"]
-    allowed = APPLICATION_DECISIONS if data["subject"] == "application" else ASSESSMENT_DECISIONS
-    if decision not in allowed:
-        yield at(
-            rec,
-            ("outcome", "decision"),
-            "review-outcome",
-            f"{SUBJECT_NAMES[data['subject']]}的结论只能是：{'、'.join(allowed)}，不能是“{decision}”。",
-        )
-        return
-    prelim = (data.get("preliminary") or {}).get("result")
-    if decision == RETURNED:
-        if prelim != RETURNED:
-            yield at(
-                rec,
-                ("outcome", "decision"),
-                "review-outcome",
-                "结论为“退回”时，初审结果（preliminary.result）也应为“退回”，并写明退回理由。",
-            )
-        return
-    if prelim == RETURNED:
-        yield at(
-            rec,
-            ("outcome", "decision"),
-            "review-outcome",
-            f"初审已退回，不能再给出“{decision}”结论。如已重新提交并通过初审，请更新 preliminary。",
-        )
-        return
-    if is_forfeit(data):
-        sub = ctx.submission_of(rec)
-        if sub is not None and "assessment" in sub.records:
-            yield at(
-                rec,
-                ("outcome", "decision"),
-                "review-outcome",
-                "该基地已提交年度自查，取消资格须有专家评分或一票否决依据。请补充 expert_review。",
-            )
-        return
+    decision = data["outcome"]["decision"]
+    problem = _outcome_problem(data, ctx, rec)
+    settled = decision == Decision.RETURNED or is_forfeit(data)
+    if (
+        problem is None
+        and not settled
+        and (data.get("preliminary") or {}).get("result") != Decision.RETURNED
+    ):
+        problem = _disagreement(data, ctx)
+    if problem is not None:
+        yield at(rec, ("outcome", "decision"), "review-outcome", problem)
+
+
+def _disagreement(data: Mapping[str, Any], ctx: Context) -> str | None:
+    """The outcome against what the scores, vetoes and thresholds imply."""
+    decision = data["outcome"]["decision"]
     cycle = ctx.cycle(str(data["cycle"]))
-    rubric = ctx.cycle(str(data["cycle"]), "rubric")
+    rubric = ctx.cycle(str(data["cycle"]), Kind.RUBRIC)
     if cycle is None or rubric is None:
-        return
+        return None
+    if "grades" not in cycle or any("max" not in ind for ind in rubric["indicators"]):
+        return (
+            f"{data['cycle']} 年度的分数线或考核评估表的指标满分尚待市人社局确认，评审结论无从核对。"
+            f"请先在 cycles/{data['cycle']}/ 中补全并删除 status 标记，再录入结论。"
+        )
     expected, _score, why = expected_decision(data, rubric, cycle)
     if expected is None:
-        yield at(
-            rec,
-            ("outcome", "decision"),
-            "review-outcome",
-            f"结论“{decision}”缺少依据：expert_review 中还没有专家评分。请先录入专家评分。",
-        )
-    elif expected != decision:
-        yield at(
-            rec,
-            ("outcome", "decision"),
-            "review-outcome",
-            f"结论“{decision}”与评分不一致：{why}，按本周期规则应为“{expected}”。请核对专家评分或结论。",
-        )
+        return f"结论“{decision}”缺少依据：expert_review 中还没有专家评分。请先录入专家评分。"
+    if expected != decision:
+        return f"结论“{decision}”与评分不一致：{why}，按本周期规则应为“{expected}”。请核对专家评分或结论。"
+    return None

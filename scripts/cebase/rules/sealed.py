@@ -8,17 +8,13 @@ already, and the finding must not spread it further.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
-import pyrage
 
 from ..findings import Finding, Severity, field_path
 from ..idcodes import find_citizen_ids
-from ..layout import MAGIC, SEALED_SUFFIX, SNIFF_BYTES, TYPE_NAMES, extension, sniff
-from ..registry import Record
-from ..seal import RECIPIENTS_PATH, Facts, Policy, describe, header_stanzas, read_policy
-from . import Context, at, per_run, rule
+from ..layout import MAGIC, SEALED_SUFFIX, TYPE_NAMES, extension, sniff
+from ..registry import Attachment, Record
+from ..seal import RECIPIENTS_PATH, Facts, Policy, describe
+from . import Context, at, rule
 from .contact import PHONE_KEYS
 from .privacy import ID_MESSAGE
 
@@ -28,7 +24,6 @@ HOW_TO_SEAL = (
     "专业技术人员管理科（0991-4656129）。已推送的明文仍留在提交历史中，也请告知市人社局处理。"
 )
 SCHEMA_WAITING = "schema-sealed"  # the schema's checks of sealed fields (a checklist's "schema")
-AGE_HEAD_BYTES = 4096  # an age header with a few recipients is a few hundred bytes
 
 
 def _facts(rec: Record) -> Facts:
@@ -36,8 +31,7 @@ def _facts(rec: Record) -> Facts:
 
 
 def policy(ctx: Context) -> Policy:
-    reg = ctx.registry
-    return per_run(ctx, "seal-policy", reg, lambda: read_policy(reg.root))
+    return ctx.registry.keys.policy
 
 
 @rule(
@@ -122,12 +116,8 @@ def check_sealed_values(rec: Record, ctx: Context) -> Iterator[Finding]:
             yield at(rec, path, "personal-id", f"加密字段“{field_path(path)}”{ID_MESSAGE}")
 
 
-def _opened_type_problem(name: str, file: Path, identities: tuple[Any, ...]) -> str:
+def _opened_type_problem(name: str, head: bytes) -> str:
     """With the key: the sealed scan's own bytes match its name, as for a plain one."""
-    try:
-        head = pyrage.decrypt(file.read_bytes(), list(identities))[:SNIFF_BYTES]
-    except pyrage.DecryptError:
-        return ""  # not sealed to this key: the header check above speaks for it
     actual, ext = sniff(head), extension(name.removesuffix(SEALED_SUFFIX))
     if actual is None:
         return "解密后的内容不是 PDF、JPEG 或 PNG 文件。请把原件导出为 PDF 或 JPEG/PNG 后重新加密上传。"
@@ -136,23 +126,22 @@ def _opened_type_problem(name: str, file: Path, identities: tuple[Any, ...]) -> 
     return ""
 
 
-def _attachment_problem(pol: Policy, name: str, file: Path, identities: tuple[Any, ...]) -> str:
+def _attachment_problem(pol: Policy, name: str, att: Attachment) -> str:
     if not name.endswith(SEALED_SUFFIX):
         return (
             "本登记册要求附件加密后提交，这是未加密的文件。请在本机运行 "
             f"`cebase seal` 加密此文件（得到 {name}{SEALED_SUFFIX}），删除原文件后再提交。"
         )
-    with open(file, "rb") as fh:
-        head = fh.read(AGE_HEAD_BYTES)
-    found = header_stanzas(head)
-    if found is None:
+    sealed = att.sealed
+    if sealed.stanzas is None:
         return "这不是有效的 age 加密文件。请用 `cebase seal` 重新加密原文件。"
-    if found != pol.expected():
+    if sealed.stanzas != pol.expected():
         return (
-            f"此文件加密给了 {describe(found)} 接收方，与 {RECIPIENTS_PATH} 列出的 "
+            f"此文件加密给了 {describe(sealed.stanzas)} 接收方，与 {RECIPIENTS_PATH} 列出的 "
             f"{describe(pol.expected())} 不一致。请用 `cebase seal` 重新加密原文件。"
         )
-    return _opened_type_problem(name, file, identities) if identities else ""
+    # Without a key that opens it, its content is the bureau's to check.
+    return _opened_type_problem(name, sealed.head) if sealed.head is not None else ""
 
 
 @rule("sealed-attachment", "application", "assessment")
@@ -163,9 +152,8 @@ def check_sealed_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
         return
     if not (rec.kind == "application" or "application" not in sub.records):
         return  # once per submission
-    identities = rec.keys.identities if rec.keys is not None else ()
-    for name, file in sorted(sub.attachments.items()):
-        problem = _attachment_problem(pol, name, file, identities)
+    for name, att in sorted(sub.attachments.items()):
+        problem = _attachment_problem(pol, name, att)
         if problem:
             yield Finding(f"{sub.folder}/attachments/{name}", 0, 0, "sealed-attachment", problem)
 

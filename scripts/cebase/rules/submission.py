@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ..findings import Finding
 from ..registry import Record
-from . import Context, at, per_run, rule
-
-KIND_NAMES = {"application": "申报", "assessment": "年度自查"}
+from ..vocab import due, kind_name, parse_day
+from . import Context, at, rule
 
 
 @rule("cycle-mismatch", "application", "assessment", "review", emits=("cycle-unknown",))
@@ -47,69 +45,22 @@ def check_one_kind(rec: Record, ctx: Context) -> Iterator[Finding]:
         )
 
 
-def latest_extensions(cycle: dict[str, Any]) -> dict[tuple[str, str], str]:
-    """Each institution's latest extension per kind: {(uscc, kind): until}.
-
-    Read without the schema's guarantees (the gate reads the base commit's
-    cycle this way): entries of the wrong shape are skipped, as they can never
-    match an institution.
-    """
-    latest: dict[tuple[str, str], str] = {}
-    for e in cycle.get("extensions") or []:
-        if not (isinstance(e, dict) and "until" in e):
-            continue
-        uscc, kind = e.get("uscc"), e.get("kind")
-        if isinstance(uscc, str) and isinstance(kind, str):
-            until = str(e["until"])
-            if (uscc, kind) not in latest or until > latest[uscc, kind]:
-                latest[uscc, kind] = until
-    return latest
-
-
-def deadline_of(
-    cycle: dict[str, Any],
-    uscc: str,
-    kind: str,
-    latest: dict[tuple[str, str], str] | None = None,
-) -> tuple[str, str | None] | None:
-    """(the cycle's deadline, this institution's latest extension or None) for a kind.
-
-    Pure over a cycle's data, so the gate can ask it of the cycle on the base
-    commit. ``latest`` is ``latest_extensions(cycle)`` when the caller asks
-    about many institutions.
-    """
-    deadlines = cycle.get("deadlines")
-    if not isinstance(deadlines, dict) or not isinstance(deadlines.get(kind), str):
-        return None
-    if latest is None:
-        latest = latest_extensions(cycle)
-    return deadlines[kind], latest.get((uscc, kind))
-
-
-def _deadline(ctx: Context, rec: Record) -> tuple[str, str | None] | None:
-    cycle = ctx.cycle(str(rec.data["cycle"]))
-    if cycle is None:
-        return None
-    # One extension per late institution: index them once per run, not per record.
-    latest = per_run(ctx, ("extensions", id(cycle)), cycle, lambda: latest_extensions(cycle))
-    return deadline_of(cycle, rec.relpath.split("/")[1], rec.kind, latest)
-
-
 @rule("deadline", "application", "assessment")
 def check_deadline(rec: Record, ctx: Context) -> Iterator[Finding]:
     """The submission is dated on or before the cycle's deadline, or the bureau's extension."""
-    got = _deadline(ctx, rec)
-    if got is None:
+    index = ctx.index(rec.data["cycle"])
+    dated = parse_day(rec.data["date"])
+    if index.cycle is None or dated is None:
+        return  # no cycle, or a date the schema reports as mistyped
+    uscc = rec.relpath.split("/")[1]
+    got = due(index.cycle, uscc, rec.kind, index.extensions)
+    if got is None or dated <= got.last_day:
         return
-    deadline, extension = got
-    dated = rec.data["date"]
-    last = max(deadline, extension) if extension else deadline
-    if dated > last:
-        extra = f"（本单位获准延期至 {extension}）" if extension else ""
-        yield at(
-            rec,
-            ("date",),
-            "deadline",
-            f"{KIND_NAMES[rec.kind]}日期 {dated} 晚于截止日期 {deadline}{extra}。"
-            "逾期提交需市人社局专业技术人员管理科书面同意延期（记录在本年度 cycle.yaml 的 extensions 中）。",
-        )
+    extra = f"（本单位获准延期至 {got.extension}）" if got.extension else ""
+    yield at(
+        rec,
+        ("date",),
+        "deadline",
+        f"{kind_name(rec.kind)}日期 {dated} 晚于截止日期 {got.deadline}{extra}。"
+        "逾期提交需市人社局专业技术人员管理科书面同意延期（记录在本年度 cycle.yaml 的 extensions 中）。",
+    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import multiprocessing
 import os
 import posixpath
 import re
@@ -20,7 +19,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -33,7 +32,7 @@ from markupsafe import Markup
 from .. import escape
 from ..findings import Finding, has_errors
 from ..model import BaseStatus
-from ..registry import Record, Registry, no_gc_pauses, scan
+from ..registry import Registry, scan
 from ..schemas import resolve, schema
 from ..validate import Result, validate
 from . import charts, opendata
@@ -426,7 +425,7 @@ def _nav(docs: Path) -> list[Any]:
 
     guide: list[Any] = have("guide/index.md", "guide/web-editor.md")
     guide.append({"字段说明": [f"guide/fields/{k}.md" for k in FIELD_KINDS]})
-    guide += have("guide/branch-protection.md")
+    guide += have("guide/branch-protection.md", "guide/admin.md")
     return [
         {"首页": "index.md"},
         {"基地名录": "bases/index.md"},
@@ -630,45 +629,6 @@ class NotPublished(Exception):
     """Validation found errors while the pages were being rendered."""
 
 
-# Below this many institutions a second process costs more than it saves.
-PARALLEL_FROM = 200
-
-
-# In the worker: the registry its share was loaded from, reused by the validation.
-_worker_registry: dict[str, Registry] = {}
-
-
-def _validate_root(root: str, now: date) -> Result:
-    """Validation in a worker process (module-level, so a spawned process can import it)."""
-    reg = _worker_registry.pop(root, None)
-    if reg is None:
-        reg = scan(Path(root))
-    else:
-        reg.check_schemas()  # the share was loaded for rendering, unchecked
-    return validate(reg, now=now)
-
-
-# The worker loads every third institution's records for the renderer: it
-# starts a second or so later than this process, which loads the rest meanwhile.
-WORKER_SHARE = 3
-
-
-def _share(reg: Registry, every: int) -> Iterator[Record]:
-    """The records of every ``every``-th institution (in USCC order)."""
-    for i, uscc in enumerate(sorted(reg.institutions)):
-        if i % every == every - 1:
-            yield from reg.institutions[uscc].records()
-
-
-def _load_share(root: str, every: int) -> dict[str, Any]:
-    """Worker: load a share of the records for the renderer; only their data travels back."""
-    reg = scan(Path(root))
-    reg.trust_schema()
-    _worker_registry[root] = reg
-    with no_gc_pauses():
-        return {rec.relpath: rec.data for rec in _share(reg, every)}
-
-
 def build_site(
     root: Path,
     out: Path,
@@ -678,33 +638,9 @@ def build_site(
     site_url: str | None = None,
     git_dates: bool = True,
 ) -> BuildResult:
-    """Validate the registry at ``root``; if clean, build its site into ``out``.
-
-    On a large registry the validation runs in a second process while this one
-    renders into the staging folder; nothing is swapped in unless it is clean,
-    so the result is the same as validating first. That process does the
-    schema check, so this one trusts the records' shape (``trust_schema``),
-    and it loads a share of the records for this one before it starts.
-    """
+    """Validate the registry at ``root``; if clean, build its site into ``out``."""
     reg = scan(root)
-    if len(reg.institutions) < PARALLEL_FROM:
-        return _build(reg, out, now, evaluate, site_url, git_dates, validate(reg, now=now))
-    ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold threads
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-        # The worker first loads a share of the records for us, then validates everything.
-        loading = pool.submit(_load_share, str(root), WORKER_SHARE)
-        checking = pool.submit(_validate_root, str(root), now)
-        reg.trust_schema()
-        theirs = {rec.relpath for rec in _share(reg, WORKER_SHARE)}
-        records = {rec.relpath: rec for rec in reg.records()}
-        with no_gc_pauses():
-            for relpath, rec in records.items():
-                if relpath not in theirs:
-                    rec.doc  # noqa: B018 (load ours meanwhile)
-            for relpath, data in loading.result().items():
-                if relpath in records:
-                    records[relpath].adopt(data)
-        return _build(reg, out, now, evaluate, site_url, git_dates, checking)
+    return _build(reg, out, now, evaluate, site_url, git_dates, validate(reg, now=now))
 
 
 def _build(

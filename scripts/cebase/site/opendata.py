@@ -7,6 +7,7 @@ same registry and date give the same bytes.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -123,7 +124,7 @@ def notice_record(n: Notice) -> dict[str, Any]:
         "kind": n.kind,
         "title": n.title,
         "date": n.date,
-        "publicity": n.publicity,
+        "publicity": n.publicity,  # the batch's 公示 window (拟认定 only)
         "entries": [
             {
                 "uscc": e.uscc,
@@ -131,6 +132,7 @@ def notice_record(n: Notice) -> dict[str, Any]:
                 "district": e.district,
                 "category": e.category,
                 "detail": e.detail,
+                "reason": e.reason,
             }
             for e in n.entries
         ],
@@ -155,9 +157,11 @@ def deadlines_ics(data: SiteData) -> bytes:
     cal.add("x-wr-calname", "继续教育基地申报和考核日程")
     issued = max((c.get("issued", "") for c in data.cycles.values()), default="") or data.now
     stamp = _stamp(issued).astimezone(UTC)
-    for i, d in enumerate(data.deadlines):
+    for d in data.deadlines:
         ev = Event()
-        ev.add("uid", f"{d['date']}-{i:04d}-{d['cycle']}@cebase")
+        # the same deadline keeps its uid on every build, whatever else is listed
+        key = hashlib.sha256(f"{d['date']}\n{d['what']}".encode()).hexdigest()[:16]
+        ev.add("uid", f"{d['date']}-{key}-{d['cycle']}@cebase")
         ev.add("dtstamp", stamp)
         ev.add("summary", d["what"])
         ev.add("dtstart", date.fromisoformat(d["date"]))

@@ -1,0 +1,181 @@
+"""The pull-request comment, rendered from the gate's structured report.
+
+``render(report)`` reads the JSON values of ``report.build`` (checked for
+shape: a malformed report renders as "could not be checked", never as a pass)
+and escapes every text it shows. The workflow's comment job runs
+``python -I -m cebase.gate.comment REPORT.json``: the base commit's code,
+isolated from the working directory.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from .. import escape
+from ..checklist import Checklist, ItemResult, to_markdown
+from ..idcodes import redact_ids
+from ..vocab import kind_name
+from .report import FORMAT
+
+MARKER = "<!-- cebase-gate -->"
+REPORT_MAX_CHARS = 60_000
+STATUS_ZH = {"A": "新增", "M": "修改", "D": "删除", "R": "重命名", "T": "类型变更"}
+_FINDING_KEYS = {"path": str, "line": int, "col": int, "rule": str, "severity": str}
+
+
+class BadReport(ValueError):
+    """The report does not have the shape ``report.build`` gives."""
+
+
+def _md(text: object) -> str:
+    # A full-width ＠ so that no file name or field can mention (notify) anyone.
+    return escape.md_inline(redact_ids(str(text))).replace("@", "＠")
+
+
+def _need(value: Any, kind: type, what: str) -> Any:
+    if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
+        raise BadReport(what)
+    return value
+
+
+def check(report: Any) -> Mapping[str, Any]:
+    """The report if it has the expected shape; BadReport otherwise."""
+    _need(report, dict, "report")
+    if report.get("format") != FORMAT:
+        raise BadReport("format")
+    for key, kind in (("ok", bool), ("errors", int), ("warnings", int), ("now", str)):
+        _need(report.get(key), kind, key)
+    for key in ("contacts", "changes", "institutions", "findings", "checklists"):
+        _need(report.get(key), list, key)
+    for f in report["findings"]:
+        _need(f, dict, "finding")
+        for key, kind in (*_FINDING_KEYS.items(), ("message", str), ("field", str)):
+            _need(f.get(key), kind, f"finding.{key}")
+    errors = sum(f["severity"] == "error" for f in report["findings"])
+    if report["ok"] is not (errors == 0) or report["errors"] != errors:
+        raise BadReport("verdict does not match the findings")
+    return report
+
+
+def _verdict(report: Mapping[str, Any]) -> str:
+    errors, warnings = report["errors"], report["warnings"]
+    if errors:
+        return (
+            f"**❌ 需要修改**：发现 {errors} 个错误"
+            + (f"、{warnings} 个提醒" if warnings else "")
+            + "。请按下面的说明修改后，推送到同一分支（或在网页上继续编辑），检查会自动重新运行。"
+        )
+    tail = f"（另有 {warnings} 个提醒，请看一下）" if warnings else ""
+    return f"**✅ 可以进入人工审核**：自动检查全部通过{tail}，等待市人社局初审。"
+
+
+def _submitted(report: Mapping[str, Any]) -> list[str]:
+    out = ["### 本次提交的内容", ""]
+    for inst in report["institutions"]:
+        name = inst.get("name") or "（单位名称未填写或无法读取）"
+        kinds = "；".join(
+            f"{s.get('cycle')} 周期" + "、".join(kind_name(k) for k in s.get("kinds", []))
+            for s in inst.get("submissions", [])
+        )
+        out.append(
+            f"- **{_md(name)}**（统一社会信用代码 {_md(inst.get('uscc'))}）：{_md(kinds or '单位信息')}"
+        )
+    shown = report["changes"][:200]
+    for c in shown:
+        out.append(f"  - {STATUS_ZH.get(str(c.get('status')), '修改')}：{_md(c.get('path'))}")
+    if len(report["changes"]) > len(shown):
+        out.append(f"  - ……共 {len(report['changes'])} 个文件，其余未列出。")
+    if not report["changes"]:
+        out.append("- （没有修改任何文件）")
+    return [*out, ""]
+
+
+def _finding_blocks(findings: Sequence[Mapping[str, Any]]) -> Iterator[tuple[str, list[str]]]:
+    """(heading, lines) per file, in order."""
+    ordered = sorted(findings, key=lambda f: (f["path"], f["line"], f["col"], f["rule"]))
+    for path, group in groupby(ordered, key=lambda f: f["path"]):
+        head = f"#### 📄 {_md(path)}" if path else "#### 📄 整个拉取请求"
+        lines = []
+        for f in group:
+            where = f"第 {f['line']} 行" if f["line"] else "整个文件"
+            level = "错误" if f["severity"] == "error" else "提醒"
+            field = f"（字段 {_md(f['field'])}）" if f["field"] else ""
+            rule = _md(f["rule"])
+            lines.append(f"- **{where}**{field} · {level}：{_md(f['message'])} <sub>{rule}</sub>")
+        yield head, lines
+
+
+def _checklists(report: Mapping[str, Any]) -> str:
+    now = date.fromisoformat(report["now"])
+    parts = []
+    for data in report["checklists"]:
+        items = [ItemResult(**{**i, "reasons": tuple(i.get("reasons", ()))}) for i in data["items"]]
+        cl = Checklist(**{**data, "items": items})
+        parts.append(to_markdown(cl, now).strip())
+    return "\n\n".join(parts).replace("@", "＠")  # no mentions from names, as in ``_md``
+
+
+def render(report: Any, *, limit: int = REPORT_MAX_CHARS) -> str:
+    """The pull-request comment: title, verdict, what was submitted, findings by file, checklists."""
+    try:
+        report = check(report)
+        checklists = _checklists(report)
+    except (BadReport, TypeError, KeyError, ValueError) as exc:
+        return failed(f"检查报告格式不正确（{type(exc).__name__}）")
+    body = "\n".join(
+        [MARKER, "## 继续教育基地材料自动检查", "", _verdict(report), "", *_submitted(report)]
+    )
+    contacts = "、".join(_md(c) for c in report["contacts"])
+    tail = f"---\n<sub>本报告由 cebase 自动生成。对检查结果有疑问，请联系{contacts}。</sub>\n"
+    budget = limit - len(body) - len(tail) - 200
+    if len(checklists) > budget // 2:
+        checklists = "（审核清单过长，未在此显示；请运行 `cebase checklist` 查看。）"
+    budget -= len(checklists)
+    parts: list[str] = []
+    if report["findings"]:
+        parts += ["### 需要处理的问题（按文件）", ""]
+        shown = 0
+        for head, lines in _finding_blocks(report["findings"]):
+            block = "\n".join([head, "", *lines, ""])
+            if sum(map(len, parts)) + len(parts) + len(block) > budget:
+                break
+            parts.append(block)
+            shown += len(lines)
+        if shown < len(report["findings"]):
+            parts.append(
+                f"……另有 {len(report['findings']) - shown} 个问题因篇幅所限未显示，完整列表请查看本次检查运行的日志。\n"
+            )
+    return "\n".join([body, *parts, checklists, "", tail])[:limit]
+
+
+def failed(why: str) -> str:
+    """The comment when no report could be read: never a pass."""
+    return (
+        f"{MARKER}\n## 继续教育基地材料自动检查\n\n**❌ 检查未能完成**：{_md(why)}。"
+        "这通常不是您的文件造成的；请联系市人社局，并附上本页面的链接。\n"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -I -m cebase.gate.comment REPORT.json``: print the comment (exit 0 unless unusable)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        sys.stderr.write("用法：python -I -m cebase.gate.comment REPORT.json\n")
+        return 2
+    try:
+        report = json.loads(Path(args[0]).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        sys.stdout.write(failed(f"没有检查报告（{type(exc).__name__}）"))
+        return 0
+    sys.stdout.write(render(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

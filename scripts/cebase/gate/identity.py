@@ -1,0 +1,96 @@
+"""Identity: only the bureau creates the folder of a known base or reuses a base's name.
+
+A certified base listed in a cycle's ``incumbents`` that has no folder yet
+would otherwise go to whoever creates the folder first; a new folder, or a
+renamed institution, whose name equals an existing one (compared by
+``rules.identity.name_key``) would pass for it on the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import layout
+from ..findings import Finding
+from ..git import Entry
+from ..loader import load_yaml_bytes
+from ..rules.identity import name_key
+from .change import GitTree, Request, decode, shown, where
+from .rule import at, change_rule
+from .scope import folders, new_folder, shown_folder
+
+
+def _incumbent_of(req: Request, uscc: str) -> str:
+    """The cycle that lists ``uscc`` among its incumbents ('' when none), on the base."""
+    for cycle in sorted(req.base_cycles(), reverse=True):
+        for item in (req.base_cycle(cycle) or {}).get("incumbents") or []:
+            if isinstance(item, dict) and item.get("uscc") == uscc:
+                return cycle
+    return ""
+
+
+def _name(data: dict | None) -> str:
+    name = data.get("name") if data else None
+    return name if isinstance(name, str) else ""
+
+
+def base_names(req: Request, skip: str) -> dict[str, str]:
+    """name_key -> USCC of every institution on the base (read only when a name is new)."""
+    if "names" not in req.memo:
+        req.memo["names"] = _read_names(req)
+    return {k: u for k, u in req.memo["names"].items() if u != skip}
+
+
+def _read_names(req: Request) -> dict[str, str]:
+    files: dict[str, bytes] = {}
+    if isinstance(req.base, GitTree):  # one ls-tree and one cat-file for the whole registry
+        folder = f"{req.prefix}{layout.SUBMISSIONS}/"
+        entries: list[Entry] = req.base.repo.ls_tree(req.base.tree, [folder])
+        wanted = {
+            decode(e.path)[0]: e.oid for e in entries if e.path.endswith(b"/institution.yaml")
+        }
+        blobs = req.base.repo.blobs(list(wanted.values()))
+        files = {p: blobs.get(oid, b"") for p, oid in wanted.items()}
+    else:
+        for uscc in req.base.names(f"{req.prefix}{layout.SUBMISSIONS}"):
+            path = f"{req.prefix}{layout.SUBMISSIONS}/{uscc}/{layout.INSTITUTION_FILE}"
+            files[path] = req.base.read(path) or b""
+    out: dict[str, str] = {}
+    for path, raw in sorted(files.items()):
+        doc = load_yaml_bytes(path, raw, "institution").document
+        name = _name(doc.data if doc is not None and isinstance(doc.data, dict) else None)
+        if name:
+            out.setdefault(name_key(name), path.split("/")[-2])
+    return out
+
+
+@change_rule("gate-identity", trusted=False)
+def check_identity(req: Request) -> Iterator[Finding]:
+    """A new folder is no incumbent's, and no institution takes another's name."""
+    for uscc, pairs in sorted(folders(req).items()):
+        first = min(pairs, key=lambda p: p[1].rel)[1]
+        created = new_folder(req, uscc)
+        if created and (cycle := _incumbent_of(req, uscc)):
+            yield at(
+                first,
+                "gate-identity",
+                f"统一社会信用代码 {shown_folder(uscc)} 是 {cycle} 年度通知（cycles/{cycle}/cycle.yaml 的 "
+                "incumbents）中列出的已认定基地，它的文件夹只能由市人社局建立。如果您是该基地的工作人员，"
+                f"请联系{req.contact}，由管理科建立文件夹并登记您的账号。",
+            )
+        path = f"{layout.SUBMISSIONS}/{uscc}/{layout.INSTITUTION_FILE}"
+        if not created and not any(w.rel == path for _, w in pairs):
+            continue  # the name can only change with its file
+        name = _name(req.load(req.head, path))
+        if not name or (
+            not created and name_key(name) == name_key(_name(req.load(req.base, path)))
+        ):
+            continue
+        other = base_names(req, uscc).get(name_key(name))
+        if other:
+            yield at(
+                where(req.prefix + path, req.prefix),
+                "gate-identity",
+                f"单位名称“{shown(name)}”与已登记的单位 {other} 的名称相同（忽略全角半角、空格和不可见字符后比较）。"
+                f"同名单位只能由市人社局登记：请核对名称，或联系{req.contact}。",
+            )
