@@ -6,7 +6,7 @@ LOCK   := requirements/lock.txt
 DEMO_DATE ?= 2025-12-22
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo demo-sealed test browser bench lock npm-tools
+.PHONY: demo demo-sealed test browser bench lock npm-tools vendor-age
 
 # Every dependency (test and site included) and the build backend come from the lock file,
 # checked against its hashes, so an intranet mirror serves exactly what CI tested;
@@ -64,3 +64,20 @@ test: $(STAMP) browser $(AXE) $(YLS)
 
 bench: $(STAMP)
 	$(PY) tests/bench/bench_validate.py
+
+# The forms seal personal fields in the browser with age-encryption (docs/assets/forms/vendor/):
+# its npm packages bundled by esbuild into one script exposing the global `age`; every version
+# pinned so a rebuild gives the same file. Licences: vendor/LICENSE.age-encryption.txt.
+AGE_BUILD := .cache/age-build
+AGE_NPM := age-encryption@0.3.1 @noble/ciphers@2.4.0 @noble/curves@2.4.0 @noble/hashes@2.4.0 \
+  @noble/post-quantum@0.5.4 @scure/base@2.4.0 esbuild@0.28.2
+AGE_BANNER := /*! age-encryption 0.3.1 (BSD-3-Clause) with @noble/ciphers, @noble/curves, \
+  @noble/hashes, @noble/post-quantum and @scure/base (MIT): an esbuild IIFE exposing the global \
+  age (Encrypter, armor); see LICENSE.age-encryption.txt and make vendor-age */
+vendor-age:
+	mkdir -p $(AGE_BUILD)
+	npm install --prefix $(AGE_BUILD) --no-save --no-package-lock --no-audit --no-fund --silent $(AGE_NPM)
+	echo 'export { Encrypter, armor } from "age-encryption";' > $(AGE_BUILD)/entry.js
+	$(AGE_BUILD)/node_modules/.bin/esbuild $(AGE_BUILD)/entry.js --bundle --format=iife \
+	  --global-name=age --minify --target=es2020 --legal-comments=eof \
+	  --banner:js="$(strip $(AGE_BANNER))" --outfile=docs/assets/forms/vendor/age-encryption.min.js

@@ -491,7 +491,8 @@ def test_templates_say_which_fields_are_sealed() -> None:
 
 @pytest.mark.slow
 def test_site_is_the_same_sealed_or_plain(tmp_path: Path) -> None:
-    """Nothing changes for the public: the sealed registry's site is the plain one, byte for byte."""
+    """Nothing changes for the public: the sealed registry's site is the plain one, byte for
+    byte, but for the public keys the forms seal to."""
     plain = tmp_path / "plain"
     shutil.copytree(EXAMPLES, plain)
     sealed = sealed_demo(tmp_path)
@@ -508,4 +509,7 @@ def test_site_is_the_same_sealed_or_plain(tmp_path: Path) -> None:
         if p.is_file()
     }
     assert a.keys() == b.keys() and len(a) > 10
-    assert [str(k) for k in a if a[k] != b[k]] == []
+    assert [str(k) for k in a if a[k] != b[k]] == ["forms/recipients.json"]
+    listed = json.loads(b[Path("forms/recipients.json")])["recipients"]
+    assert listed == list(seal.read_policy(sealed).recipients) and listed
+    assert json.loads(a[Path("forms/recipients.json")]) == {"recipients": []}

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .armour import is_armoured
 from .schemas import SCHEMA_ID, resolve, schema, schema_dir
 
 INDENT = "  "
@@ -118,7 +119,9 @@ def _emit(
         out.extend(_comment(sub, key in required, pad))
         value = data.get(key)
         item = _item_schema(sub)
-        if sub.get("type") == "object" and sub.get("properties"):
+        if given and sub.get("x-sealed") is True and is_armoured(value):
+            out.extend(_sealed_block(key, value, pad))
+        elif sub.get("type") == "object" and sub.get("properties"):
             out.append(f"{pad}{key}:")
             _emit(sub, pad + INDENT, value if isinstance(value, Mapping) else {}, out, complete)
         elif sub.get("type") == "object":
@@ -131,6 +134,11 @@ def _emit(
             out.append(f"{pad}{key}: {_blank(sub)}".rstrip())
         if pad == "":
             out.append("")
+
+
+def _sealed_block(key: str, armour: str, pad: str) -> list[str]:
+    """A sealed value as ``cebase seal`` writes it: a literal block under its key."""
+    return [f"{pad}{key}: |", *(f"{pad}{INDENT}{line}" for line in armour.strip().split("\n"))]
 
 
 def _flow(items: list[Any]) -> str:

@@ -1,8 +1,9 @@
 /* The site's forms: one per file an institution writes (institution.yaml, application.yaml,
  * assessment.yaml), generated in the browser from the published schemas (/schemas/),
  * checked as you type by the same schemas (ajv), written out by yaml-writer.js exactly as
- * `cebase new` writes a file. Nothing is sent anywhere: the file is downloaded, copied or
- * handed to the repository's web editor. */
+ * `cebase new` writes a file; where the registry seals personal fields, seal.js seals them
+ * as `cebase seal` does. Nothing is sent anywhere: the file is downloaded, copied or handed
+ * to the repository's web editor. */
 (function () {
   "use strict";
 
@@ -415,16 +416,27 @@
       Promise.all(SCHEMA_FILES.map(function (n) { return getJSON("schemas/" + n + ".schema.json"); })),
       getJSON("data/specialties.json").catch(function () { return { specialties: [] }; }),
       kind === "assessment" ? getJSON("data/rubric.json").catch(function () { return { indicators: [] }; }) : { indicators: [] },
+      getJSON("forms/recipients.json").catch(function () { return { recipients: [] }; }),
     ]).then(function (loaded) {
       var schemas = {};
       SCHEMA_FILES.forEach(function (n, i) { schemas[n + ".schema.json"] = loaded[0][i]; });
-      start(host, kind, spec, schemas, loaded[1], loaded[2]);
+      var sealer = window.CebaseSeal ? window.CebaseSeal.sealer(kind, schemas, loaded[3].recipients || []) : null;
+      start(host, kind, spec, schemas, loaded[1], loaded[2], sealer);
     }).catch(function (e) {
       host.textContent = "表单加载失败（" + e.message + "）。请刷新页面；仍不行请下载空白模板填写。";
     });
   }
 
-  function start(host, kind, spec, schemas, catalogue, rubric) {
+  function sealNotice(sealer) {
+    if (!sealer) return null;
+    var names = sealer.titles.join("、");
+    var text = sealer.usable
+      ? "本登记册要求加密个人信息：" + names + "在生成的文件中已用市人社局的公钥加密，只有市人社局审核人能读取；加密在本页完成，不会发送到任何地方。"
+      : "本登记册要求加密个人信息（" + names + "），但其公钥不能在网页中使用。请下载文件后在本机运行 cebase seal 加密，再提交。";
+    return el("p", { class: "cf-help cf-sealed", text: text });
+  }
+
+  function start(host, kind, spec, schemas, catalogue, rubric, sealer) {
     var ctx = {
       schemas: schemas,
       catalogue: catalogue.specialties || [],
@@ -477,6 +489,7 @@
         branch,
         el("p", { class: "cf-help", text: "第一个文件保持 " + repo.branch + "，在编辑器中选择“新建分支并发起拉取请求”；已经发起拉取请求的，填写该请求的分支名，后面的文件就提交到同一个拉取请求中。" }),
       ]) : null,
+      sealNotice(sealer),
       el("p", { class: "cf-buttons" }, [download, copy, editor]),
       repo ? null : el("p", { class: "cf-help", text: "本站没有配置登记册仓库地址，请下载或复制后到仓库网页中新建文件。" }),
       el("p", { class: "cf-copied", role: "status", "aria-live": "polite" }),
@@ -494,6 +507,8 @@
       return { data: top.get() || {}, uscc: usccField ? usccField.get() || "" : (top.get() || {}).uscc || "", cycle: ((top.get() || {}).cycle || cycle) };
     }
 
+    var written = 0; // refreshes started: only the latest one's text is shown
+
     function refresh() {
       var v = values();
       var notes = {};
@@ -501,12 +516,23 @@
         notes.self_scores = {};
         ctx.rubric.forEach(function (i) { notes.self_scores[i.id] = i.name + "（满分 " + i.max + " 分）"; });
       }
-      var text = W.render(kind, schemas, spec.schemaRef, v.data, { complete: true, notes: notes });
-      output.value = text;
       var path = spec.folder({ uscc: v.uscc || "<统一社会信用代码>", cycle: v.cycle || "<年度>" }) + "/" + spec.file;
       pathText.textContent = path;
-      download.href = "data:text/yaml;charset=utf-8," + encodeURIComponent(text);
-      if (editor) editor.href = newFileUrl({ url: repo.url, platform: repo.platform, branch: branch.value.trim() || repo.branch }, path, text);
+      var ticket = ++written;
+      host.dataset.written = "";
+      var sealed = sealer && sealer.usable ? sealer.seal(v.data) : Promise.resolve(v.data);
+      sealed.then(function (data) {
+        if (ticket !== written) return; // a later change is being written
+        var text = W.render(kind, schemas, spec.schemaRef, data, { complete: true, notes: notes });
+        output.value = text;
+        download.href = "data:text/yaml;charset=utf-8," + encodeURIComponent(text);
+        if (editor) editor.href = newFileUrl({ url: repo.url, platform: repo.platform, branch: branch.value.trim() || repo.branch }, path, text);
+        host.dataset.written = String(ticket);
+      }, function (e) {
+        output.value = "";
+        download.removeAttribute("href");
+        actions.querySelector(".cf-copied").textContent = "加密失败（" + e.message + "），未生成文件。请刷新页面后重试。";
+      });
       var errors = [];
       check(v.data);
       (check.errors || []).forEach(function (e) {
@@ -565,11 +591,14 @@
       if (!file) return;
       file.text().then(function (text) {
         var data = window.jsyaml.load(text, { schema: window.jsyaml.CORE_SCHEMA }) || {};
+        var dropped = sealer ? sealer.drop(data) : 0;
         top.set(data);
         if (usccField && data.uscc) usccField.set(data.uscc);
         showAll = true;
         refresh();
-        actions.querySelector(".cf-copied").textContent = "已载入 " + file.name + "。";
+        actions.querySelector(".cf-copied").textContent = "已载入 " + file.name + "。" + (dropped
+          ? "其中 " + dropped + " 个加密字段只有市人社局能读取，网页无法显示，已留空：请重新填写后再提交。"
+          : "");
       }).catch(function (e) {
         actions.querySelector(".cf-copied").textContent = "无法读取 " + file.name + "：" + e.message;
       });

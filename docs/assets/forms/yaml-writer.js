@@ -173,6 +173,20 @@
     return out;
   }
 
+  // A sealed value (an ASCII-armoured age message) as `cebase seal` writes it: a literal block.
+  var BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----";
+  var END = "-----END AGE ENCRYPTED FILE-----";
+
+  function isArmoured(v) {
+    if (typeof v !== "string") return false;
+    var s = v.trim();
+    return s.indexOf(BEGIN) === 0 && s.slice(-END.length) === END;
+  }
+
+  function sealedBlock(key, armour, pad) {
+    return [pad + key + ": |"].concat(armour.trim().split("\n").map(function (line) { return pad + INDENT + line; }));
+  }
+
   function emit(node, pad, data, out, complete, notes, schemas) {
     var required = node.required || [];
     var props = node.properties || {};
@@ -184,7 +198,9 @@
       out.push.apply(out, comment(sub, isRequired, pad));
       var value = data[key];
       var item = itemSchema(sub, schemas);
-      if (sub.type === "object" && sub.properties && Object.keys(sub.properties).length) {
+      if (given && sub["x-sealed"] === true && isArmoured(value)) {
+        out.push.apply(out, sealedBlock(key, value, pad));
+      } else if (sub.type === "object" && sub.properties && Object.keys(sub.properties).length) {
         out.push(pad + key + ":");
         emit(sub, pad + INDENT, isMapping(value) ? value : {}, out, complete, {}, schemas);
       } else if (sub.type === "object") {
@@ -213,7 +229,7 @@
     return out.join("\n").replace(/\s+$/, "") + "\n";
   }
 
-  var api = { render: render, resolve: resolve, wrap: wrap, HEADER: HEADER };
+  var api = { render: render, resolve: resolve, wrap: wrap, dumps: dumps, isArmoured: isArmoured, HEADER: HEADER };
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.CebaseYaml = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);

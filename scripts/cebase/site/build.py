@@ -610,6 +610,7 @@ def write_site(
         w.write("data/notices.json", opendata.notices_json(data))
         w.write("data/deadlines.ics", opendata.deadlines_ics(data))
         w.write("notices/feed.xml", opendata.atom_feed(data, url))
+        w.write("forms/recipients.json", opendata.recipients_json(data))
         config = _config(work, docs, site, data, site_url)
         if not may_publish(False):
             raise NotPublished

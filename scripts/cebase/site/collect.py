@@ -83,6 +83,8 @@ class SiteData:
     deadlines: list[dict[str, str]]  # {date, what, cycle}
     cycles: dict[str, dict[str, Any]]
     uncovered_years: list[int] = field(default_factory=list)
+    # the bureau's age recipients (public keys, cycles/recipients.txt): the forms seal to them
+    recipients: tuple[str, ...] = ()
 
 
 def _listed(st: BaseStatus) -> str | None:
@@ -245,6 +247,7 @@ def collect(
         deadlines=deadlines(cycles, batches, profiles),
         cycles=cycles,
         uncovered_years=sorted(uncovered),
+        recipients=reg.keys.policy.recipients,
     )
 
 

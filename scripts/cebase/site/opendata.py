@@ -44,6 +44,11 @@ def _dump(obj: Any) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
+def recipients_json(data: SiteData) -> bytes:
+    """The public keys the forms seal personal fields to (none: the registry is plain)."""
+    return _dump({"recipients": list(data.recipients)})
+
+
 def base_record(b: Base) -> dict[str, Any]:
     p = b.profile
     c = p.get("contact", {})

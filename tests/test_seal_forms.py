@@ -1,0 +1,168 @@
+"""The site's forms seal personal fields (docs/assets/forms/seal.js): a person fills the
+application form of a registry that lists the bureau's recipients, downloads the file, and
+the sealed fields are age messages written as `cebase seal` writes them, which `cebase open`
+with the bureau's (test) key turns back into what was typed. The site never depends on a
+reviewer's key being at hand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cebase import seal
+from cebase.cli.new import HEADER
+from cebase.loader import load_yaml_bytes
+from cebase.registry import scan
+from cebase.sealtext import seal_text
+from cebase.site.build import write_site
+from cebase.site.collect import collect
+from cebase.status import evaluate
+from cebase.template import render
+
+from .site_helpers import DEMO_NOW, serve
+from .test_forms_site import (
+    ARGS,
+    CASES,
+    CHROMIUM,
+    NO_BROWSER,
+    NOW,
+    download,
+    fill,
+    load,
+    open_form,
+    plain,
+    publish_until_built,
+)
+from .test_seal import KEY, SEAL, sealed_demo
+
+KIND = "application"
+ARMOUR = re.compile(
+    r"-----BEGIN AGE ENCRYPTED FILE-----\n(?:[ ]*[A-Za-z0-9+/=]+\n)*?[ ]*-----END AGE ENCRYPTED FILE-----"
+)
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def build(root: Path, out: Path, keys: seal.Keyring | None = None) -> dict[str, bytes]:
+    reg = scan(root)
+    if keys is not None:
+        reg.unlock(keys)  # a reviewer's key at hand opens every sealed value
+    write_site(collect(reg, evaluate(reg, DEMO_NOW), DEMO_NOW, git_dates=False), out, DEMO_NOW)
+    return site_files(out)
+
+
+@pytest.mark.slow
+def test_the_site_is_the_same_with_the_key_at_hand(tmp_path: Path) -> None:
+    root = sealed_demo(tmp_path)
+    keys = seal.Keyring(seal.read_policy(root), tuple(seal.read_identities(KEY)))
+    without = build(root, tmp_path / "without")
+    with_key = build(root, tmp_path / "with", keys)
+    assert len(without) > 10 and with_key == without
+    listed = seal.read_policy(root).recipients
+    assert listed and f'"{listed[0]}"'.encode() in without["forms/recipients.json"]
+
+
+@pytest.fixture(scope="module")
+def sealed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if NO_BROWSER:
+        pytest.skip("需要 Debian 的 chromium（/usr/bin/chromium）；运行 make browser 安装")
+    base = tmp_path_factory.mktemp("sealed-forms")
+    out = base / "site"
+    build(sealed_demo(base), out)  # half the demo is plaintext: the site is built unchecked
+    publish_until_built(out)
+    return out
+
+
+@pytest.fixture
+def page(sealed_site: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p, serve(sealed_site) as url:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(accept_downloads=True)
+            pg = context.new_page()
+            pg.base = url  # type: ignore[attr-defined]
+            outside: list[str] = []
+            pg.on("request", lambda r: None if r.url.startswith(url) else outside.append(r.url))
+            yield pg
+            assert not outside, outside  # the age library is the site's own copy
+        finally:
+            browser.close()
+
+
+def unsealed(text: str) -> str:
+    """The text with each age message's content left out (it differs on every sealing)."""
+    return ARMOUR.sub("<age message>", text)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_form_seals_what_a_person_types(page: Any, run_cli, tmp_path: Path) -> None:
+    data = plain(load(Path(__file__).parent.parent / "examples" / CASES[KIND]))
+    uscc = CASES[KIND].split("/")[1]
+    open_form(page, KIND)
+    assert "只有市人社局审核人能读取" in page.locator(".cf-sealed").inner_text()
+    page.get_by_label("本单位统一社会信用代码").fill(uscc)
+    fill(page, "", data)
+    page.get_by_role("button", name="检查全部").click()
+    page.wait_for_function("document.querySelector('.cf-summary').textContent.includes('检查通过')")
+    page.wait_for_function("document.querySelector('.cebase-form').dataset.written !== ''")
+    text = download(page)
+
+    # each sealed field holds an age message to the bureau's recipients, nothing in clear
+    got = load_yaml_bytes("x.yaml", text.encode("utf-8")).document.data
+    sealed = [p for shape in seal.sealed_shapes(KIND) for p in seal.places(got, shape)]
+    assert len(sealed) == len(seal.sealed_shapes(KIND))
+    policy = seal.read_policy(sealed_demo(tmp_path / "policy"))
+    for _, parent, key in sealed:
+        assert seal.stanzas(parent[key]) == policy.expected()
+    assert data["pledge"]["signatory"] not in text
+
+    # written as `cebase seal` writes the same values into the file `cebase new` writes
+    root = sealed_demo(tmp_path)
+    ids = seal.read_identities(KEY)
+    code, opened, err = run_cli(
+        "open", "--root", str(root), str(write(root, text)), "--identity", str(KEY)
+    )
+    assert code == 0, err
+    values = load_yaml_bytes("x.yaml", opened.encode("utf-8")).document.data
+    assert plain(values) == data  # what was typed, back
+    written = render(
+        KIND, "../../../schemas/application.schema.json", values, HEADER, complete=True
+    )
+    by_seal, count = seal_text(CASES[KIND], written, KIND, [i.to_public() for i in ids])
+    assert count == len(sealed) and unsealed(text) == unsealed(by_seal)
+
+    # with its scans sealed too, the registry takes it, with the key and without (the
+    # checks that read sealed values then wait for the bureau)
+    scans = sorted((root / CASES[KIND]).parent.glob("attachments/*.pdf"))
+    assert run_cli("seal", "--root", str(root), *map(str, scans))[0] == 0
+    args = ("validate", "--root", str(root), "--now", NOW[KIND], CASES[KIND])
+    code, out, _ = run_cli(*args)
+    assert code == 0 and "info[" in out, out
+    code, out, _ = run_cli(*args, "--identity", str(KEY))
+    assert code == 0 and "info[" not in out, out
+
+
+def write(root: Path, text: str) -> Path:
+    target = root / CASES[KIND]
+    target.write_text(text, "utf-8")
+    return target
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_sealed_file_loads_with_its_sealed_fields_emptied(page: Any) -> None:
+    source = SEAL / "overlay/submissions/91650106DEM0E0053R/institution.yaml"
+    open_form(page, "institution")
+    page.get_by_label("载入已有的 institution.yaml").set_input_files(str(source))
+    page.wait_for_function("document.querySelector('.cf-copied').textContent.includes('已载入')")
+    assert "3 个加密字段" in page.locator(".cf-copied").inner_text()
+    assert page.get_by_label("法定代表人", exact=True).input_value() == ""
