@@ -431,7 +431,7 @@
     if (!sealer) return null;
     var names = sealer.titles.join("、");
     var text = sealer.usable
-      ? "本登记册要求加密个人信息：" + names + "在生成的文件中已用市人社局的公钥加密，只有市人社局审核人能读取；加密在本页完成，不会发送到任何地方。"
+      ? "本登记册要求加密个人信息：生成的文件中，" + names + "已用市人社局的公钥加密，只有市人社局审核人能读取；加密在本页完成，填写的内容不会发送到任何地方。"
       : "本登记册要求加密个人信息（" + names + "），但其公钥不能在网页中使用。请下载文件后在本机运行 cebase seal 加密，再提交。";
     return el("p", { class: "cf-help cf-sealed", text: text });
   }
