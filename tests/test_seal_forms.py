@@ -166,3 +166,19 @@ def test_a_sealed_file_loads_with_its_sealed_fields_emptied(page: Any) -> None:
     page.wait_for_function("document.querySelector('.cf-copied').textContent.includes('已载入')")
     assert "3 个加密字段" in page.locator(".cf-copied").inner_text()
     assert page.get_by_label("法定代表人", exact=True).input_value() == ""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_sealing_form_passes_the_accessibility_audit(page: Any) -> None:
+    from .test_site_a11y import AXE, TAGS
+
+    if not AXE.exists():
+        pytest.skip("axe-core missing (make npm-tools installs it)")
+    open_form(page, KIND)
+    page.wait_for_function("document.querySelector('.cebase-form').dataset.written !== ''")
+    page.add_script_tag(content=AXE.read_text("utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    assert [v["id"] for v in result["violations"]] == []
