@@ -14,8 +14,10 @@ Same registry + same date = same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,6 +47,19 @@ class BuildResult:
     files: int = 0
     messages: list[str] = field(default_factory=list)
     pages: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+class Stopwatch(dict[str, float]):
+    """Seconds per stage of one build, for the log and the benchmark."""
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = self.get(name, 0.0) + time.perf_counter() - t0
 
 
 def _default_evaluate() -> Evaluate:
@@ -100,18 +115,24 @@ def write_site(
     *,
     site_url: str | None = None,
     engine: str | None = None,
+    watch: Stopwatch | None = None,
 ) -> int:
     """Stage, render, index and swap in the site for ``data``; returns the number of pages."""
     name = engines.engine_name(engine)
     out = out.resolve()
+    watch = Stopwatch() if watch is None else watch
     with staging(out) as work:
         docs, site = work / "docs", work / "site"
-        pages = stage(data, docs, site_url)
-        config = engines.write_config(work, docs, site, footer(data), site_url)
-        engines.render(config, now, name)
-        search.index(site)
-        publish_schemas(site)
-        swap(site, out)
+        with watch.stage("pages"):
+            pages = stage(data, docs, site_url)
+            config = engines.write_config(work, docs, site, footer(data), site_url)
+        with watch.stage("engine"):
+            engines.render(config, now, name)
+        with watch.stage("search"):
+            search.index(site)
+        with watch.stage("publish"):
+            publish_schemas(site)
+            swap(site, out)
     return pages
 
 
@@ -133,15 +154,19 @@ def build_site(
     engine: str | None = None,
 ) -> BuildResult:
     """Validate the registry at ``root``; if clean, build its site into ``out``."""
-    reg = scan(root)
-    checked = validate(reg, now=now)
+    watch = Stopwatch()
+    with watch.stage("validate"):
+        reg = scan(root)
+        checked = validate(reg, now=now)
     if has_errors(checked.findings):
-        return BuildResult(False, checked.findings, checked.files)
-    statuses = (evaluate or _default_evaluate())(reg, now)
-    data = collect(reg, statuses, now, git_dates=git_dates)
+        return BuildResult(False, checked.findings, checked.files, timings=watch)
+    with watch.stage("status"):
+        statuses = (evaluate or _default_evaluate())(reg, now)
+        data = collect(reg, statuses, now, git_dates=git_dates)
     messages = _messages(data)
     try:
-        pages = write_site(data, out, now, site_url=site_url, engine=engine)
+        pages = write_site(data, out, now, site_url=site_url, engine=engine, watch=watch)
     except BuildFailed as exc:
-        return BuildResult(False, checked.findings, checked.files, [*messages, str(exc)])
-    return BuildResult(True, checked.findings, checked.files, messages, pages)
+        messages.append(str(exc))
+        return BuildResult(False, checked.findings, checked.files, messages, timings=watch)
+    return BuildResult(True, checked.findings, checked.files, messages, pages, watch)
