@@ -297,3 +297,91 @@ def test_engine_by_option_and_environment(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CEBASE_ENGINE", "jekyll")
     assert main(argv) == 2
     assert "不认识的网站引擎“jekyll”" in capsys.readouterr().err
+
+
+@pytest.fixture
+def empty_registry(tmp_path: Path) -> Path:
+    """Day one: this year's cycle, nobody has applied yet."""
+    root = tmp_path / "registry"
+    shutil.copytree(EXAMPLES / "cycles", root / "cycles")
+    (root / "submissions").mkdir()
+    return root
+
+
+def test_the_site_of_an_empty_registry_reads_well(empty_registry, tmp_path):
+    from cebase.site.build import build_site
+
+    out = tmp_path / "site"
+    assert build_site(empty_registry, out, date(2025, 11, 5), git_dates=False).ok
+    home = (out / "index.html").read_text("utf-8")
+    cycle = scan(empty_registry).cycle_data("2026", "cycle")
+    for part in ("尚无已认定基地", cycle["title"], "2025年11月3日发布", "2025-11-07", "办事指南"):
+        assert part in home, part
+    directory = (out / "bases" / "index.html").read_text("utf-8")
+    assert "尚无已认定基地" in directory and "ce-directory" not in directory
+    assert (out / "guide" / "index.html").is_file()
+    assert "暂无公示公告" in (out / "notices" / "index.html").read_text("utf-8")
+
+
+def test_a_catalogue_pending_confirmation_is_not_listed(tmp_path):
+    """专业目录待公布 while specialties.yaml carries the bureau's not-confirmed mark."""
+    from cebase.site.build import write_site
+    from cebase.site.collect import collect
+    from cebase.vocab import PENDING_CONFIRMATION
+
+    reg = scan(EXAMPLES)
+    data = collect(reg, evaluate(reg, DEMO_NOW), DEMO_NOW, git_dates=False)
+    data.catalogue["status"] = PENDING_CONFIRMATION
+    out = tmp_path / "site"
+    write_site(data, out, DEMO_NOW)
+    index = (out / "specialties" / "index.html").read_text("utf-8")
+    assert "专业目录待公布" in index and "ce-table" not in index
+    assert [p.name for p in (out / "specialties").glob("*.html")] == ["index.html"]
+    assert "待公布" in (out / "index.html").read_text("utf-8")
+    for page in (out / "bases").glob("*.html"):
+        assert not re.search(r'href="\.\./specialties/(?!index)', page.read_text("utf-8")), page
+
+
+def test_a_wheel_install_builds_the_demo_from_another_folder(tmp_path):
+    """Schemas, mkdocs.yml, pages, templates and theme overrides travel in the wheel."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    src = tmp_path / "src"
+    junk = shutil.ignore_patterns(".venv", ".git", ".cache", "build", "*.egg-info", "__pycache__")
+    shutil.copytree(REPO, src, symlinks=True, ignore=junk)
+    wheels, venv, elsewhere = tmp_path / "wheels", tmp_path / "venv", tmp_path / "elsewhere"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(src)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    wheel = next(wheels.glob("cebase-*.whl"))
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "-q", "install", str(wheel)], check=True)
+    shutil.rmtree(src)  # nothing may be read from the source tree
+    elsewhere.mkdir()
+    done = subprocess.run(
+        [
+            str(venv / "bin" / "cebase"),
+            "build",
+            "--root",
+            str(EXAMPLES),
+            "--now",
+            DEMO_DATE,
+            "-o",
+            "site",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    site = elsewhere / "site"
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert "尚无已认定基地" not in (site / "index.html").read_text("utf-8")
+    assert sorted(p.name for p in (site / "schemas").glob("*.json")) == sorted(
+        p.name for p in (REPO / "schemas").glob("*.schema.json")
+    )
+    assert (site / "guide" / "index.html").is_file() and (site / "assets/js/search.js").is_file()

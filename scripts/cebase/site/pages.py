@@ -127,9 +127,12 @@ def directory(data: SiteData) -> Iterator[Page]:
 
 
 def bases(data: SiteData) -> Iterator[Page]:
+    pending = catalogue_pending(data)
     for b in data.bases:
         badge = BADGES.get(b.label, "certified")
-        yield page(f"bases/{b.uscc}.md", "base.md.j2", b=b, badge=badge, now=data.now)
+        yield page(
+            f"bases/{b.uscc}.md", "base.md.j2", b=b, badge=badge, now=data.now, pending=pending
+        )
 
 
 def _series(data: SiteData) -> list[dict[str, Any]]:
