@@ -149,8 +149,8 @@ def row(n: int, work: Path, browser, src: Path | None) -> None:
     secs, pages, t = ours(root, work / "site")
     psecs = plain(pages, work / "plain")
     old = before(src, root, work / "before") if src else float("nan")
-    engine = t["engine"]
-    around = secs - engine - t["search"]
+    engine, index = t["engine only"], t["search only"]
+    around = secs - engine - index
     cells = [
         f"{n}",
         f"{secs:.1f}",
@@ -158,10 +158,10 @@ def row(n: int, work: Path, browser, src: Path | None) -> None:
         f"{psecs:.1f}",
         f"{secs / psecs:.2f}",
         f"{engine:.1f}",
-        f"{t['search']:.1f}",
-        f"{t['validate']:.1f}/{t['status']:.1f}/{t['pages']:.1f}/{t['publish']:.1f}",
+        f"{index:.1f}",
+        "/".join(f"{t[k]:.1f}" for k in ("load", "status", "pages", "validate", "publish")),
         f"{around / engine:.0%}",
-        f"{around / (engine + t['search']):.0%}",
+        f"{around / (engine + index):.0%}",
         f"{1000 * secs / n:.1f}",
         f"{size(work / 'site') / 1e6:.1f}",
         f"{size(work / 'plain' / 'site') / 1e6:.1f}",
@@ -182,7 +182,7 @@ def row(n: int, work: Path, browser, src: Path | None) -> None:
 
 HEADER = (
     "N, 本工具(s), 改前(s), 对照(s), 本工具/对照, 引擎(s), Pagefind(s), "
-    "校验/状态/生成/替换(s), 引擎外/引擎, 引擎外/(引擎+索引), 每千个单位(s), "
+    "读取/状态/生成/校验/替换(s), 引擎外/引擎, 引擎外/(引擎+索引), 每千个单位(s), "
     "网站(MB), 对照网站(MB)"
 )
 BROWSER_HEADER = (
