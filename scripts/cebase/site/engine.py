@@ -22,12 +22,12 @@ from typing import Any
 
 import yaml
 
+from .fields import FIELD_KINDS
 from .publish import BuildFailed
 
 # Engine name -> its package (the same API: config.load_config, commands.build.build).
 ENGINES = {"mkdocs": "MkDocs", "properdocs": "ProperDocs"}
 DEFAULT_ENGINE = "mkdocs"
-FIELD_KINDS = ("institution", "application", "assessment", "review")
 
 
 def shipped(name: str) -> Path:

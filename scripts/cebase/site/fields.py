@@ -7,6 +7,8 @@ from typing import Any
 
 from ..schemas import resolve
 
+# The record kinds whose fields the guide documents, in the order of the guide.
+FIELD_KINDS = ("institution", "application", "assessment", "review")
 TYPES = {
     "object": "映射",
     "array": "列表",

@@ -18,8 +18,7 @@ from ..schemas import resolve, schema
 from ..vocab import PENDING_CONFIRMATION
 from . import charts, opendata
 from .collect import GRADES, PUBLIC_LABEL_PROPOSED, PUBLIC_LABEL_RECTIFY, SiteData, upcoming
-from .engine import FIELD_KINDS
-from .fields import field_rows
+from .fields import FIELD_KINDS, field_rows
 from .render import Page, page
 
 SPECIALTY_PAGE_LIMIT = 100  # keep specialty pages bounded; the directory has the rest
