@@ -186,39 +186,6 @@ def test_failed_build_leaves_previous_site(site, tmp_path, demo_copy, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["registry", "site"]
 
 
-@pytest.mark.parametrize("broken", [False, True], ids=["clean", "invalid"])
-def test_engine_beside_validation_gives_the_same_result(
-    site, tmp_path, demo_copy, monkeypatch, broken
-):
-    """Large registries render in a second process while this one validates; same outcome."""
-    from cebase.site import build
-
-    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
-    out = tmp_path / "site"
-    shutil.copytree(site, out)
-    before = _tree(out)
-    if broken:
-        inst = next((demo_copy / "submissions").glob("*/institution.yaml"))
-        inst.write_text(
-            inst.read_text("utf-8").replace("district:", "district: 不存在区\n_x:", 1), "utf-8"
-        )
-    result = build.build_site(demo_copy, out, date.fromisoformat(DEMO_DATE), git_dates=False)
-    assert result.ok is not broken
-    assert any(f.rule.startswith("schema") for f in result.findings) is broken
-    if broken:
-        assert _tree(out) == before
-    else:
-        monkeypatch.setattr(build, "PARALLEL_FROM", 10**9)
-        inline = tmp_path / "inline"
-        assert build.build_site(
-            demo_copy, inline, date.fromisoformat(DEMO_DATE), git_dates=False
-        ).ok
-        assert _tree(out) == _tree(inline)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["registry", "site", "inline"][: 3 - broken]
-    )
-
-
 def test_engine_failure_leaves_previous_site(site, tmp_path, monkeypatch, capsys):
     from cebase.cli import main
     from cebase.site import build

@@ -1,6 +1,6 @@
 """Benchmark (a script, not a test): the site build beside a plain mkdocs-material build.
 
-    .venv/bin/python tests/bench/bench_site.py [N ...] [--before SRC] [--no-browser] [--inline]
+    .venv/bin/python tests/bench/bench_site.py [N ...] [--before SRC] [--no-browser]
 
 For each N (default 200 2000 10000) it clones the demo registry to N
 institutions and, in the same run, one after the other:
@@ -9,8 +9,6 @@ institutions and, in the same run, one after the other:
 - times a plain mkdocs-material build (its default search) of as many simple pages;
 - with ``--before SRC`` (a checkout of an earlier commit), times that commit's build
   of the same registry in a fresh process;
-- with ``--inline``, keeps the engine in this process (no second process beside
-  the validation), to show what the second process earns;
 - serves each site and measures in Chromium the bytes fetched by a first visit to a
   base page (empty cache) and then by a first search for 天山区.
 
@@ -38,7 +36,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import make_registry
 
-from cebase.site import build
 from cebase.site.build import build_site
 from cebase.site.engine import render
 
@@ -64,7 +61,6 @@ import sys, time
 from datetime import date
 from pathlib import Path
 sys.path.insert(0, sys.argv[1] + "/scripts")
-from cebase.site import build
 from cebase.site.build import build_site
 t0 = time.perf_counter()
 r = build_site(Path(sys.argv[2]), Path(sys.argv[3]), date(2025, 12, 22), git_dates=False)
@@ -153,7 +149,7 @@ def row(n: int, work: Path, browser, src: Path | None) -> None:
     secs, pages, t = ours(root, work / "site")
     psecs = plain(pages, work / "plain")
     old = before(src, root, work / "before") if src else float("nan")
-    engine, index = t["engine only"], t["search only"]
+    engine, index = t["engine"], t["search"]
     around = secs - engine - index
     cells = [
         f"{n}",
@@ -163,7 +159,7 @@ def row(n: int, work: Path, browser, src: Path | None) -> None:
         f"{secs / psecs:.2f}",
         f"{engine:.1f}",
         f"{index:.1f}",
-        "/".join(f"{t[k]:.1f}" for k in ("load", "status", "pages", "validate", "publish")),
+        "/".join(f"{t[k]:.1f}" for k in ("validate", "status", "pages", "publish")),
         f"{around / engine:.0%}",
         f"{around / (engine + index):.0%}",
         f"{1000 * secs / n:.1f}",
@@ -186,7 +182,7 @@ def row(n: int, work: Path, browser, src: Path | None) -> None:
 
 HEADER = (
     "N, 本工具(s), 改前(s), 对照(s), 本工具/对照, 引擎(s), Pagefind(s), "
-    "读取/状态/生成/校验/替换(s), 引擎外/引擎, 引擎外/(引擎+索引), 每千个单位(s), "
+    "校验/状态/生成/替换(s), 引擎外/引擎, 引擎外/(引擎+索引), 每千个单位(s), "
     "网站(MB), 对照网站(MB)"
 )
 BROWSER_HEADER = (
@@ -200,8 +196,6 @@ def main(argv: list[str]) -> int:
     src = Path(argv[argv.index("--before") + 1]).resolve() if "--before" in argv else None
     sizes = [int(a) for a in argv if a.isdigit()] or [200, 2000, 10000]
     browse = "--no-browser" not in argv and Path(CHROMIUM).exists()
-    if "--inline" in argv:
-        build.PARALLEL_FROM = 10**9
     print(HEADER + (BROWSER_HEADER if browse else ""))
     with Chromium(browse) as browser:
         for n in sizes:

@@ -38,10 +38,6 @@ __all__ = ["BuildFailed", "BuildResult", "build_site", "write_site"]
 
 Evaluate = Callable[[Registry, date], Mapping[str, BaseStatus]]
 PLACEHOLDER_URL = "https://example.invalid/"
-# From this many institutions the engine renders in a second process while this
-# one validates (tests/bench/bench_site.py shows where it pays; below, the
-# second process's start costs more than it saves).
-PARALLEL_FROM = 200
 
 
 @dataclass
@@ -112,21 +108,6 @@ def stage(data: SiteData, docs: Path, site_url: str | None) -> int:
     return w.count
 
 
-def render_and_index(config: Path, site: Path, now: date, engine: str) -> dict[str, float]:
-    """The engine, then Pagefind; their seconds (module-level: it may run in another process)."""
-    t0 = time.perf_counter()
-    engines.render(config, now, engine)
-    t1 = time.perf_counter()
-    search.index(site)
-    return {"engine only": t1 - t0, "search only": time.perf_counter() - t1}
-
-
-def _stage_all(data: SiteData, work: Path, site_url: str | None) -> tuple[int, Path]:
-    docs, site = work / "docs", work / "site"
-    pages = stage(data, docs, site_url)
-    return pages, engines.write_config(work, docs, site, footer(data), site_url)
-
-
 def write_site(
     data: SiteData,
     out: Path,
@@ -134,15 +115,24 @@ def write_site(
     *,
     site_url: str | None = None,
     engine: str | None = None,
+    watch: Stopwatch | None = None,
 ) -> int:
     """Stage, render, index and swap in the site for ``data``; returns the number of pages."""
     name = engines.engine_name(engine)
     out = out.resolve()
+    watch = Stopwatch() if watch is None else watch
     with staging(out) as work:
-        pages, config = _stage_all(data, work, site_url)
-        render_and_index(config, work / "site", now, name)
-        publish_schemas(work / "site")
-        swap(work / "site", out)
+        docs, site = work / "docs", work / "site"
+        with watch.stage("pages"):
+            pages = stage(data, docs, site_url)
+            config = engines.write_config(work, docs, site, footer(data), site_url)
+        with watch.stage("engine"):
+            engines.render(config, now, name)
+        with watch.stage("search"):
+            search.index(site)
+        with watch.stage("publish"):
+            publish_schemas(site)
+            swap(site, out)
     return pages
 
 
@@ -165,49 +155,22 @@ def build_site(
 ) -> BuildResult:
     """Validate the registry at ``root``; if clean, build its site into ``out``.
 
-    The statuses read schema-valid records only, so pages can be generated and
-    rendered before the rules have run; the site is swapped in only when the
-    whole validation is clean.
+    One process, in order: a second process rendering beside the validation
+    did not pay on a two-core machine (tests/bench/bench_site.py, --inline).
     """
     watch = Stopwatch()
-    try:
-        name = engines.engine_name(engine)
-    except BuildFailed as exc:
-        return BuildResult(False, messages=[str(exc)])
-    out = out.resolve()
-    with watch.stage("load"):
+    with watch.stage("validate"):
         reg = scan(root)
-    with engines.beside(name, len(reg.institutions) >= PARALLEL_FROM) as submit:
-        checked = None
-        try:
-            with watch.stage("status"):
-                statuses = (evaluate or _default_evaluate())(reg, now)
-                data = collect(reg, statuses, now, git_dates=git_dates)
-        except Exception:  # a bug of ours, unless the validation explains it
-            checked = validate(reg, now=now)
-            if has_errors(checked.findings):
-                return BuildResult(False, checked.findings, checked.files, timings=watch)
-            raise
-        messages = _messages(data)
-        try:
-            with staging(out) as work:
-                with watch.stage("pages"):
-                    pages, config = _stage_all(data, work, site_url)
-                job = submit(render_and_index, config, work / "site", now, name)
-                with watch.stage("validate"):
-                    checked = validate(reg, now=now)
-                if has_errors(checked.findings):
-                    job.exception()  # let the engine finish before the staging goes
-                    return BuildResult(False, checked.findings, checked.files, timings=watch)
-                with watch.stage("engine"):  # what is left to wait for
-                    watch.update(job.result())
-                with watch.stage("publish"):
-                    publish_schemas(work / "site")
-                    swap(work / "site", out)
-        except BuildFailed as exc:
-            checked = checked or validate(reg, now=now)
-            if has_errors(checked.findings):
-                return BuildResult(False, checked.findings, checked.files, timings=watch)
-            messages.append(str(exc))
-            return BuildResult(False, checked.findings, checked.files, messages, timings=watch)
+        checked = validate(reg, now=now)
+    if has_errors(checked.findings):
+        return BuildResult(False, checked.findings, checked.files, timings=watch)
+    with watch.stage("status"):
+        statuses = (evaluate or _default_evaluate())(reg, now)
+        data = collect(reg, statuses, now, git_dates=git_dates)
+    messages = _messages(data)
+    try:
+        pages = write_site(data, out, now, site_url=site_url, engine=engine, watch=watch)
+    except BuildFailed as exc:
+        messages.append(str(exc))
+        return BuildResult(False, checked.findings, checked.files, messages, timings=watch)
     return BuildResult(True, checked.findings, checked.files, messages, pages, watch)

@@ -11,10 +11,8 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
@@ -126,40 +124,3 @@ def render(config_file: Path, now: date, engine: str = DEFAULT_ENGINE) -> None:
         log.removeHandler(handler)
     if handler.messages:  # strict mode should have aborted; never publish with warnings
         raise BuildFailed(f"{title} 生成时有警告：" + "；".join(handler.messages))
-
-
-def warm(engine: str) -> None:
-    """Import the engine and its theme ahead of the first page (in the second process)."""
-    importlib.import_module(f"{engine}.commands.build")
-    importlib.import_module(f"{engine}.config")
-    importlib.import_module("material")
-
-
-Submit = Callable[..., "Future[Any]"]
-
-
-def _inline(fn: Callable[..., Any], *args: Any) -> Future[Any]:
-    done: Future[Any] = Future()
-    try:
-        done.set_result(fn(*args))
-    except Exception as exc:
-        done.set_exception(exc)
-    return done
-
-
-@contextlib.contextmanager
-def beside(engine: str, parallel: bool) -> Iterator[Submit]:
-    """Where the engine runs: a second process (``parallel``), else right here.
-
-    On a large registry the engine renders in a second process while this one
-    finishes the validation, which need not come first: nothing is swapped in
-    unless it is clean. The process starts at once and imports the engine
-    while this one loads the registry.
-    """
-    if not parallel:
-        yield _inline
-        return
-    ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold threads
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-        pool.submit(warm, engine)
-        yield pool.submit
