@@ -464,3 +464,22 @@ def test_no_form_while_the_records_have_errors(
     assert list(tmp_path.iterdir()) == []
     text = comment.render(report, forms_url="https://github.com/o/r/actions/runs/1/artifacts/2")
     assert "未生成。材料还有 2 个错误" in text and "/artifacts/" not in text
+
+
+def test_a_printing_fault_never_decides_the_verdict(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cebase.gate import comment, printable
+
+    def broken(*_args: object, **_kwargs: object) -> str:
+        raise KeyError("rubric")
+
+    monkeypatch.setattr(printable, "render", broken)
+    argv = ["check-pr", "--root", str(repo), "--base", "main", "--head", "self-inspection"]
+    argv += ["--author", maintainer(SELF), "--now", "2025-11-07", "--format", "report"]
+    assert main([*argv, "--forms-dir", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["ok"] is True and "KeyError: 'rubric'" in err
+    assert [(p["file"], p["errors"]) for p in report["forms"]] == [("", 0)]
+    assert "生成表格时出错" in comment.render(report) and list(tmp_path.iterdir()) == []

@@ -127,6 +127,7 @@ def _forms(report: Mapping[str, Any], url: str) -> list[str]:
     if not report["forms"]:
         return []
     names = {i.get("uscc"): i.get("name") for i in report["institutions"]}
+    contact = _md(report["contacts"][0]) if report["contacts"] else "市人社局"
     out = ["### 可打印的表格", ""]
     if any(p["file"] for p in report["forms"]):
         where = f"[本次检查生成的表格（{ARTIFACT_NAME}）]({url})" if url else f"“{ARTIFACT_NAME}”"
@@ -138,9 +139,14 @@ def _forms(report: Mapping[str, Any], url: str) -> list[str]:
     for p in report["forms"]:
         which = "、".join(f"附件{f}" for f in p["forms"])
         who = f"**{_md(names.get(p['uscc']) or p['uscc'])}** {p['cycle']} 年度{which}"
-        if not p["file"]:
+        if not p["file"] and p["errors"]:
             out.append(
                 f"- {who}：未生成。材料还有 {p['errors']} 个错误（见下文），修正后会自动生成。"
+            )
+        elif not p["file"]:
+            out.append(
+                f"- {who}：生成表格时出错，未生成。这不是您的材料造成的；请联系{contact}，"
+                "或在本地运行 `cebase form` 生成。"
             )
         elif p["draft"]:
             missing = "、".join(_md(m) for m in p["missing"])

@@ -10,6 +10,7 @@ folder names, which must be a USCC and a cycle id.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ class Printed:
     file: str  # "" when not generated
     draft: bool = False
     missing: list[str] | None = None  # the stamped scans a draft still lacks
-    errors: int = 0  # why nothing was generated
+    errors: int = 0  # why nothing was generated (0 with no file: rendering failed)
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "missing": list(self.missing or [])}
@@ -70,8 +71,12 @@ def _one(result: Result, sub: Submission, folder: Path) -> Printed | None:
     if not usable or (errors and not gaps) or not (rec.valid or gaps):
         return Printed(sub.uscc, sub.cycle, forms, "", errors=max(len(errors), 1))
     name = file_name(sub.uscc, sub.cycle)
+    try:
+        html = render(result.registry, sub, forms, draft=bool(gaps))
+    except Exception:  # a printing fault must not decide the gate's verdict
+        traceback.print_exc()
+        return Printed(sub.uscc, sub.cycle, forms, "")
     folder.mkdir(parents=True, exist_ok=True)
-    html = render(result.registry, sub, forms, draft=bool(gaps))
     (folder / name).write_text(html, encoding="utf-8")
     return Printed(sub.uscc, sub.cycle, forms, name, draft=bool(gaps), missing=gaps)
 
