@@ -111,12 +111,12 @@ def plant(root: Path, choose: Callable[[Leaf, Any], Any | None]) -> list[Any]:
 
 
 def site_texts(site: Path) -> Iterator[tuple[Path, str]]:
-    """Every output file as text (gzip files decompressed)."""
+    """Every output file as text (gzip files, like the search index's chunks, decompressed)."""
     for f in sorted(site.rglob("*")):
         if not f.is_file():
             continue
         raw = f.read_bytes()
-        if f.suffix == ".gz":
+        if raw.startswith(b"\x1f\x8b"):
             raw = gzip.decompress(raw)
         yield f, raw.decode("utf-8", "replace")
 

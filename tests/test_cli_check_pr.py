@@ -111,7 +111,18 @@ def bad_attachments(repo: Path) -> None:
     (folder / "spare.pdf").write_bytes(big)
 
 
+def draft_application(repo: Path) -> None:
+    """A new application before its 附件1 is stamped: no scan, no path to it."""
+    restore(f"submissions/{NEW_APP}")(repo)
+    folder = repo / f"submissions/{NEW_APP}/2026"
+    app = folder / "application.yaml"
+    lines = app.read_text("utf-8").splitlines(keepends=True)
+    app.write_text("".join(x for x in lines if "application_form:" not in x), encoding="utf-8")
+    (folder / "attachments/application-form.pdf").unlink()
+
+
 BRANCHES: dict[str, Callable[[Path], None]] = {
+    "draft-application": draft_application,
     "bad-attachments": bad_attachments,
     "id-in-file-name": id_in_file_name,
     "new-application": restore(f"submissions/{NEW_APP}"),
@@ -392,3 +403,83 @@ def test_the_comment_module_renders_a_report_file(
     assert capsys.readouterr().out == (tmp_path / "comment.md").read_text("utf-8")
     assert comment.main([str(tmp_path / "missing.json")]) == 0
     assert "检查未能完成" in capsys.readouterr().out
+
+
+def forms_of(
+    repo: Path, branch: str, author: str, now: str, out: Path, capsys: pytest.CaptureFixture[str]
+) -> dict[str, object]:
+    argv = ["check-pr", "--root", str(repo), "--base", "main", "--head", branch]
+    argv += ["--author", author, "--now", now, "--format", "report", "--forms-dir", str(out)]
+    main(argv)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_forms_of_a_complete_submission(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = forms_of(repo, "self-inspection", maintainer(SELF), "2025-11-07", tmp_path, capsys)
+    name = f"{SELF}-2026.html"
+    assert report["forms"] == [
+        {
+            "uscc": SELF,
+            "cycle": "2026",
+            "forms": ["2", "3"],
+            "file": name,
+            "draft": False,
+            "missing": [],
+            "errors": 0,
+        }
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    html = (tmp_path / name).read_text("utf-8")
+    assert "考核评估表" in html and "收支情况统计表" in html and "草稿（未盖章）" not in html
+
+
+def test_a_draft_when_only_the_stamped_scan_is_missing(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cebase.gate import comment
+
+    report = forms_of(
+        repo, "draft-application", maintainer(NEW_APP), "2025-11-06", tmp_path, capsys
+    )
+    (entry,) = report["forms"]
+    assert (entry["file"], entry["draft"]) == (f"{NEW_APP}-2026.html", True)
+    assert entry["missing"] == ["申报表（附件1）盖章扫描件"]
+    assert "草稿（未盖章）" in (tmp_path / entry["file"]).read_text("utf-8")
+    url = "https://github.com/bureau/registry/actions/runs/42/artifacts/7"
+    text = comment.render(report, forms_url=url)
+    assert f"]({url})" in text and f"`{NEW_APP}-2026.html`，**草稿**" in text
+    assert "申报表（附件1）盖章扫描件" in text
+
+
+def test_no_form_while_the_records_have_errors(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cebase.gate import comment
+
+    report = forms_of(repo, "bad-attachments", maintainer(SELF), "2025-11-06", tmp_path, capsys)
+    (entry,) = report["forms"]
+    assert entry["file"] == "" and entry["errors"] == 2
+    assert list(tmp_path.iterdir()) == []
+    text = comment.render(report, forms_url="https://github.com/o/r/actions/runs/1/artifacts/2")
+    assert "未生成。材料还有 2 个错误" in text and "/artifacts/" not in text
+
+
+def test_a_printing_fault_never_decides_the_verdict(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cebase.gate import comment, printable
+
+    def broken(*_args: object, **_kwargs: object) -> str:
+        raise KeyError("rubric")
+
+    monkeypatch.setattr(printable, "render", broken)
+    argv = ["check-pr", "--root", str(repo), "--base", "main", "--head", "self-inspection"]
+    argv += ["--author", maintainer(SELF), "--now", "2025-11-07", "--format", "report"]
+    assert main([*argv, "--forms-dir", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["ok"] is True and "KeyError: 'rubric'" in err
+    assert [(p["file"], p["errors"]) for p in report["forms"]] == [("", 0)]
+    assert "生成表格时出错" in comment.render(report) and list(tmp_path.iterdir()) == []

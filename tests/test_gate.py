@@ -465,6 +465,52 @@ def test_a_report_that_disagrees_with_its_findings_never_passes(tmp_path: Path) 
     assert "✅" not in text and "检查未能完成" in text
 
 
+FORM = {"uscc": OWN, "cycle": "2026", "forms": ["2", "3"], "file": f"{OWN}-2026.html"}
+FORM |= {"draft": True, "missing": ["考核评估表（附件2）盖章扫描件"], "errors": 0}
+ARTIFACT = "https://github.com/bureau/registry/actions/runs/42/artifacts/7"
+
+
+def test_the_comment_lists_the_forms_and_links_the_artifact(tmp_path: Path) -> None:
+    report = {**_report(tmp_path, "示例单位", []), "forms": [FORM]}
+    text = comment.render(report, forms_url=ARTIFACT)
+    assert f"]({ARTIFACT})" in text and "**示例单位** 2026 年度附件2、附件3" in text
+    assert f"`{OWN}-2026.html`，**草稿**" in text and "考核评估表（附件2）盖章扫描件" in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "https://evil.example/phish",
+        "https://github.com/o/r/actions/runs/1/artifacts/2) [点此](https://evil.example",
+        "https://github.com/o/r/actions/runs/1/artifacts/2\n[x](https://evil.example)",
+    ],
+)
+def test_only_a_run_or_artifact_address_is_linked(tmp_path: Path, url: str) -> None:
+    text = comment.render({**_report(tmp_path, "示例单位", []), "forms": [FORM]}, forms_url=url)
+    assert "evil" not in text and "javascript" not in text and "](" not in text
+    assert "“printable-forms”" in text
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"file": "../../comment.md"},
+        {"file": "x.html"},
+        {"file": f"{OWN}-2026.html](https://evil.example) `"},
+        {"uscc": "[x](https://evil.example)", "file": ""},
+        {"cycle": "2026/../..", "file": ""},
+        {"forms": ["<script>"]},
+        {"missing": [{"x": 1}]},
+        {"draft": "yes"},
+    ],
+)
+def test_a_forged_form_entry_is_not_rendered(tmp_path: Path, forged: dict) -> None:
+    report = {**_report(tmp_path, "示例单位", []), "forms": [{**FORM, **forged}]}
+    text = comment.render(report, forms_url=ARTIFACT)
+    assert "检查未能完成" in text and "evil" not in text and ARTIFACT not in text
+
+
 def test_contacts_come_from_the_cycle() -> None:
     cycle = (
         CYCLE

@@ -110,18 +110,10 @@ def test_open_data_parses_and_agrees(site, statuses):
     assert events and all(str(e["UID"]) for e in events)
 
 
-def test_footer_search_and_no_external_requests(site):
+def test_footer_and_no_external_requests(site):
     home = (site / "index.html").read_text("utf-8")
     assert "主办单位" in home and "0991-3193615" in home
     assert "fonts.googleapis" not in home and "fonts.gstatic" not in home
-    raw = (site / "search" / "search_index.json").read_text("utf-8")
-    assert "天山区" in raw and "\\u5929" not in raw  # UTF-8, not six-byte escapes
-    index = json.loads(raw)
-    assert index["config"]["lang"] == ["zh"]
-    tokens = {t for d in index["docs"] for t in d["text"].split("\u200b")}
-    assert "天山区" in tokens  # the generated user dictionary keeps districts whole
-    import re
-
     for f, text in site_texts(site):
         if f.suffix == ".html":
             for m in re.finditer(r'(?:src|href)="(https?:)?//([^"/]+)', text):
@@ -129,36 +121,45 @@ def test_footer_search_and_no_external_requests(site):
                 assert 'rel="noopener noreferrer"' in text[m.start() - 200 : m.end() + 200], f
 
 
-def test_search_index_has_what_finds_a_base_and_no_repeats(site):
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    titles: dict[str, list[str]] = {}
-    for doc in index["docs"]:
-        page = doc["location"].split("#")[0]
-        titles.setdefault(page, []).append(doc["title"].replace("\u200b", ""))
-    base_pages = [p for p in titles if p.startswith("bases/") and p != "bases/index.html"]
-    assert base_pages
-    for page in base_pages:  # name, 基本信息 (district, address…), 培训专业; not history
-        assert titles[page][1:] == ["基本信息", "培训专业和级别"], page
-    assert "bases/index.html" not in titles  # the directory only repeats the base pages
-    spec_pages = [p for p in titles if p.startswith("specialties/") and "index" not in p]
-    assert spec_pages and all(len(titles[p]) == 1 for p in spec_pages)
+def test_search_is_pagefind_and_the_engine_search_is_gone(site):
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+    assert list(entry["languages"]) == ["zh"]  # Chinese pages, segmented by the extended build
+    assert not (site / "search").exists()  # no engine index that every page would fetch
+    assert not list(bundle.glob("pagefind-*ui*"))  # our own results panel, not Pagefind's
+    home = (site / "index.html").read_text("utf-8")
+    assert 'id="ce-search-input"' in home and "search_index.json" not in home
 
 
-def test_user_words_segment_once_and_leave_jieba_as_found():
-    import jieba
+def _indexed(site: Path, page: str) -> str:
+    """The part of a page that Pagefind indexes: its body minus ignored sections."""
+    text = (site / page).read_text("utf-8")
+    if "data-pagefind-body" not in text:
+        return ""
+    body = text.split("data-pagefind-body", 1)[1]
+    return re.sub(
+        r'<div class="ce-unindexed" data-pagefind-ignore="all">.*?</div>\n', "", body, flags=re.S
+    )
 
-    from cebase.site.build import user_words
 
-    before = jieba.cut
-    text = "雪莲乙癸建筑科学研究院在天山区".encode()
-    with user_words("雪莲乙癸 100000 nz\n"):
-        first = list(jieba.cut(text))
-        assert "雪莲乙癸" in first
-        assert list(jieba.cut(text)) == first  # the kept segmentation, not a drained iterator
-        assert list(jieba.cut(text, HMM=False))  # other call shapes still reach jieba
-    assert jieba.cut is before
-    with user_words(""):
-        assert "雪莲乙癸" not in list(jieba.cut(text))  # words do not leak between builds
+def test_search_covers_what_finds_a_base_and_no_repeats(site):
+    pages = sorted(p.relative_to(site).as_posix() for p in (site / "bases").glob("*.html"))
+    base = next(p for p in pages if p != "bases/index.html")
+    text = _indexed(site, base)
+    assert "基本信息" in text and "培训专业和级别" in text
+    assert "认定和考核记录" not in text and "网络培训平台" not in text
+    assert _indexed(site, "bases/index.html") == ""  # the directory only repeats the base pages
+    spec = next(p for p in (site / "specialties").glob("*.html") if p.name != "index.html")
+    assert "培训该专业的基地" not in _indexed(site, spec.relative_to(site).as_posix())
+
+
+def test_schemas_are_published(site):
+    from cebase.schemas import KINDS, schema
+
+    for kind in (*KINDS, "defs"):
+        published = json.loads((site / "schemas" / f"{kind}.schema.json").read_text("utf-8"))
+        assert published == schema(kind)
 
 
 def test_same_input_same_bytes(site, tmp_path):
@@ -185,68 +186,6 @@ def test_failed_build_leaves_previous_site(site, tmp_path, demo_copy, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["registry", "site"]
 
 
-@pytest.mark.parametrize("broken", [False, True], ids=["clean", "invalid"])
-def test_validation_beside_rendering_gives_the_same_result(
-    site, tmp_path, demo_copy, monkeypatch, broken
-):
-    """Large registries validate in a second process while pages render; same outcome."""
-    from cebase.site import build
-
-    out = tmp_path / "site"
-    shutil.copytree(site, out)
-    before = _tree(out)
-    if broken:
-        inst = next((demo_copy / "submissions").glob("*/institution.yaml"))
-        inst.write_text(
-            inst.read_text("utf-8").replace("district:", "district: 不存在区\n_x:", 1), "utf-8"
-        )
-    result = build.build_site(demo_copy, out, date.fromisoformat(DEMO_DATE), git_dates=False)
-    assert result.ok is not broken
-    assert any(f.rule.startswith("schema") for f in result.findings) is broken
-    if broken:
-        assert _tree(out) == before
-    else:
-        inline = tmp_path / "inline"
-        assert build.build_site(
-            demo_copy, inline, date.fromisoformat(DEMO_DATE), git_dates=False
-        ).ok
-        assert _tree(out) == _tree(inline)
-
-
-# Wrong shapes that trip the status engine when the schema check runs elsewhere.
-WRONG_SHAPES = {
-    "preliminary-not-a-mapping": (
-        "*/2026/review.yaml",
-        lambda t: re.sub(r"preliminary:\n(  .*\n)+", "preliminary: 通过\n", t, count=1),
-    ),
-    "date-is-a-list": (
-        "*/2026/review.yaml",
-        lambda t: re.sub(r"\n  date: \S+", "\n  date: [1, 2]", t, count=1),
-    ),
-}
-
-
-@pytest.mark.parametrize("shape", sorted(WRONG_SHAPES))
-def test_wrong_shape_beside_rendering_reports_findings(
-    site, tmp_path, demo_copy, monkeypatch, shape
-):
-    """The renderer trusts shapes while the other process checks them: findings, no crash."""
-    from cebase.site import build
-
-    pattern, mutate = WRONG_SHAPES[shape]
-    target = sorted((demo_copy / "submissions").glob(pattern))[0]
-    text = target.read_text("utf-8")
-    assert mutate(text) != text
-    target.write_text(mutate(text), "utf-8")
-    out = tmp_path / "site"
-    shutil.copytree(site, out)
-    before = _tree(out)
-    result = build.build_site(demo_copy, out, date.fromisoformat(DEMO_DATE), git_dates=False)
-    assert not result.ok
-    assert any(f.rule == "schema-type" and f.path.endswith("review.yaml") for f in result.findings)
-    assert _tree(out) == before
-
-
 def test_engine_failure_leaves_previous_site(site, tmp_path, monkeypatch, capsys):
     from cebase.cli import main
     from cebase.site import build
@@ -255,11 +194,11 @@ def test_engine_failure_leaves_previous_site(site, tmp_path, monkeypatch, capsys
     shutil.copytree(site, out)
     before = _tree(out)
 
-    def broken(config_file, now):
+    def broken(config_file, now, engine):
         (Path(config_file).parent / "site").mkdir()  # half-written output
         raise build.BuildFailed("MkDocs 生成失败（测试）")
 
-    monkeypatch.setattr(build, "run_mkdocs", broken)
+    monkeypatch.setattr(build.engines, "render", broken)
     assert main(["build", "--root", str(EXAMPLES), "--now", DEMO_DATE, "-o", str(out)]) == 2
     assert "原有网站保持不变" in capsys.readouterr().err
     assert _tree(out) == before
@@ -322,3 +261,127 @@ def test_planted_formula_is_text_in_the_csv(tmp_path, demo_copy):
     text = (tmp_path / "site/data/bases.csv").read_bytes().decode("utf-8-sig")
     rows = {r[0]: r for r in csv.reader(io.StringIO(text))}
     assert rows["12650105DEM0J0093K"][6].startswith("'=HYPERLINK")
+
+
+def _pages_without_generator(site: Path) -> dict[str, bytes]:
+    tree = _tree(site)
+    return {
+        path: re.sub(rb'<meta name="generator"[^>]*>', b"", data)
+        for path, data in tree.items()
+        if not path.endswith(".gz")  # the compressed sitemap: its text is compared instead
+    }
+
+
+def test_properdocs_renders_the_same_pages(site, tmp_path):
+    """The second engine: the same staged pages give the same site (but for its generator tag)."""
+    from cebase.site.build import build_site
+
+    out = tmp_path / "properdocs"
+    result = build_site(EXAMPLES, out, DEMO_NOW, engine="properdocs")
+    assert result.ok, result.messages
+    ours, theirs = _pages_without_generator(site), _pages_without_generator(out)
+    assert sorted(ours) == sorted(theirs)
+    differ = [p for p in ours if ours[p] != theirs[p]]
+    assert differ == [], differ[:5]
+
+
+def test_engine_by_option_and_environment(tmp_path, monkeypatch, capsys):
+    from cebase.cli import main
+
+    out = tmp_path / "site"
+    argv = ["build", "--root", str(EXAMPLES), "--now", DEMO_DATE, "-o", str(out)]
+    assert main([*argv, "--engine", "properdocs"]) == 0
+    with pytest.raises(SystemExit) as usage:
+        main([*argv, "--engine", "sphinx"])
+    assert usage.value.code == 2
+    monkeypatch.setenv("CEBASE_ENGINE", "jekyll")
+    assert main(argv) == 2
+    assert "不认识的网站引擎“jekyll”" in capsys.readouterr().err
+
+
+@pytest.fixture
+def empty_registry(tmp_path: Path) -> Path:
+    """Day one: this year's cycle, nobody has applied yet."""
+    root = tmp_path / "registry"
+    shutil.copytree(EXAMPLES / "cycles", root / "cycles")
+    (root / "submissions").mkdir()
+    return root
+
+
+def test_the_site_of_an_empty_registry_reads_well(empty_registry, tmp_path):
+    from cebase.site.build import build_site
+
+    out = tmp_path / "site"
+    assert build_site(empty_registry, out, date(2025, 11, 5), git_dates=False).ok
+    home = (out / "index.html").read_text("utf-8")
+    cycle = scan(empty_registry).cycle_data("2026", "cycle")
+    for part in ("尚无已认定基地", cycle["title"], "2025年11月3日发布", "2025-11-07", "办事指南"):
+        assert part in home, part
+    directory = (out / "bases" / "index.html").read_text("utf-8")
+    assert "尚无已认定基地" in directory and "ce-directory" not in directory
+    assert (out / "guide" / "index.html").is_file()
+    assert "暂无公示公告" in (out / "notices" / "index.html").read_text("utf-8")
+
+
+def test_a_catalogue_pending_confirmation_is_not_listed(tmp_path):
+    """专业目录待公布 while specialties.yaml carries the bureau's not-confirmed mark."""
+    from cebase.site.build import write_site
+    from cebase.site.collect import collect
+    from cebase.vocab import PENDING_CONFIRMATION
+
+    reg = scan(EXAMPLES)
+    data = collect(reg, evaluate(reg, DEMO_NOW), DEMO_NOW, git_dates=False)
+    data.catalogue["status"] = PENDING_CONFIRMATION
+    out = tmp_path / "site"
+    write_site(data, out, DEMO_NOW)
+    index = (out / "specialties" / "index.html").read_text("utf-8")
+    assert "专业目录待公布" in index and "ce-table" not in index
+    assert [p.name for p in (out / "specialties").glob("*.html")] == ["index.html"]
+    assert "待公布" in (out / "index.html").read_text("utf-8")
+    for page in (out / "bases").glob("*.html"):
+        assert not re.search(r'href="\.\./specialties/(?!index)', page.read_text("utf-8")), page
+
+
+def test_a_wheel_install_builds_the_demo_from_another_folder(tmp_path):
+    """Schemas, mkdocs.yml, pages, templates and theme overrides travel in the wheel."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    src = tmp_path / "src"
+    junk = shutil.ignore_patterns(".venv", ".git", ".cache", "build", "*.egg-info", "__pycache__")
+    shutil.copytree(REPO, src, symlinks=True, ignore=junk)
+    wheels, venv, elsewhere = tmp_path / "wheels", tmp_path / "venv", tmp_path / "elsewhere"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(src)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    wheel = next(wheels.glob("cebase-*.whl"))
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "-q", "install", str(wheel)], check=True)
+    shutil.rmtree(src)  # nothing may be read from the source tree
+    elsewhere.mkdir()
+    done = subprocess.run(
+        [
+            str(venv / "bin" / "cebase"),
+            "build",
+            "--root",
+            str(EXAMPLES),
+            "--now",
+            DEMO_DATE,
+            "-o",
+            "site",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    site = elsewhere / "site"
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert "尚无已认定基地" not in (site / "index.html").read_text("utf-8")
+    assert sorted(p.name for p in (site / "schemas").glob("*.json")) == sorted(
+        p.name for p in (REPO / "schemas").glob("*.schema.json")
+    )
+    assert (site / "guide" / "index.html").is_file() and (site / "assets/js/search.js").is_file()

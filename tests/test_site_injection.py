@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLES
-from tests.site_helpers import build_unvalidated, plant
+from tests.site_helpers import build_unvalidated, plant, serve, site_texts
+
+CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = pytest.mark.slow
 
@@ -92,10 +94,37 @@ def test_no_injected_script_handler_or_javascript_link(injected_site):
         assert "<script>alert" not in raw and "<img src=x" not in raw, f  # e.g. in <title>
 
 
-def test_search_index_keeps_markup_escaped(injected_site):
-    index = (injected_site / "search" / "search_index.json").read_text("utf-8")
-    assert "alert(1)" in index  # the payload was indexed...
-    assert "<script>alert" not in index and "<img src=x" not in index  # ...as text
+def test_search_index_has_the_payload_as_data(injected_site):
+    fragments = [
+        text for f, text in site_texts(injected_site) if "pagefind/fragment/" in f.as_posix()
+    ]
+    assert any("alert" in text for text in fragments)  # indexed (as JSON data, not markup)
+
+
+@pytest.mark.browser
+def test_search_results_show_the_payload_as_text(injected_site):
+    """Pagefind's titles and excerpts carry the raw text: our panel shows it, runs nothing."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make browser)")
+    with serve(injected_site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{url}/index.html")
+        page.locator("#ce-search-input").press_sequentially("alert", delay=20)
+        page.locator("#ce-search-results a").first.wait_for()
+        page.wait_for_timeout(500)
+        titles = page.locator("#ce-search-results h3").all_text_contents()
+        assert any("<script>alert(1)</script>" in t for t in titles), titles
+        assert page.locator("#ce-search-results script, #ce-search-results img").count() == 0
+        assert dialogs == []
+        browser.close()
 
 
 def test_payload_is_shown_as_text_on_base_pages(injected_site):

@@ -268,6 +268,7 @@ def test_issue_config_disables_blank_issues() -> None:
 
 EXAMPLES = ROOT / "examples"
 PWNED = "PWNED-by-the-pull-request"
+APPLICANT = "12650104DEM0A0019H"
 HOSTILE = {
     # Would make a pull_request workflow pass; pull_request_target never reads it.
     ".github/workflows/validate.yml": "on: pull_request\njobs: {validate: {runs-on: x, steps: []}}\n",
@@ -278,7 +279,14 @@ HOSTILE = {
     # A forged report and comment, as an earlier design would have posted them.
     "gate-report/report.json": json.dumps({"ok": True, "errors": 0, "findings": []}),
     "gate-report/comment.md": f"<!-- cebase-gate -->\n**✅ 可以进入人工审核** {PWNED}\n",
+    # Forged printable forms, where a careless workflow might pick them up.
+    f"gate-report/forms/{APPLICANT}-2026.html": f"<h1>{PWNED}</h1>",
+    f"forms/{APPLICANT}-2026.html": f"<h1>{PWNED}</h1>",
 }
+# The applicant's own record, carrying markup and a link into its printed form.
+APPLICATION = f"submissions/{APPLICANT}/2026/application.yaml"
+SCRIPT = "<script>alert(1)</script>[下载正式表格](https://evil.example/form)"
+FORMS_URL = "https://github.com/bureau/registry/actions/runs/42/artifacts/7"
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -319,6 +327,11 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for rel, content in HOSTILE.items():
         (workspace / rel).parent.mkdir(parents=True, exist_ok=True)
         (workspace / rel).write_text(content, encoding="utf-8")
+    app = workspace / APPLICATION
+    text = app.read_text("utf-8")
+    app.write_text(
+        re.sub(r"(?m)^(    description: ).*$", rf"\g<1>'{SCRIPT}'", text, count=1), "utf-8"
+    )
     _git(workspace, "add", "-A")
     _git(workspace, "commit", "-q", "-m", "hostile")
     head = _git(workspace, "rev-parse", "HEAD")
@@ -326,6 +339,9 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for rel in ("pip/__main__.py", "pip/__init__.py", "json.py"):  # even if they were on disk
         (workspace / rel).parent.mkdir(parents=True, exist_ok=True)
         (workspace / rel).write_text(HOSTILE[rel], encoding="utf-8")
+    maintainer = yaml.safe_load(
+        (EXAMPLES / "submissions" / APPLICANT / "institution.yaml").read_text("utf-8")
+    )["maintainers"][0]
     venv_bin = runner_temp / "gate-venv" / "bin"
     venv_bin.mkdir(parents=True)
     python = venv_bin / "python"  # stands for the venv the install step builds
@@ -338,12 +354,16 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "GITHUB_STEP_SUMMARY": str(tmp / "summary"),
         "BASE_SHA": base,
         "HEAD_SHA": head,
-        "PR_AUTHOR": "demo-dbc-wind-admin",
+        "PR_AUTHOR": maintainer,
         "TRUSTED": "false",
         "PYTHONPATH": str(ROOT / "scripts"),  # ignored under -I, as it must be
     }
     gate = _bash(_step("validate", "Run the pull-request gate"), workspace, env)
-    render = _bash(_step("comment", "Render the comment from the findings"), workspace, env)
+    render = _bash(
+        _step("comment", "Render the comment from the findings"),
+        workspace,
+        {**env, "FORMS_URL": FORMS_URL},
+    )
     verdict = _bash(
         _step("validate", "Fail if the gate found problems"),
         workspace,
@@ -356,6 +376,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "verdict": verdict,
         "comment": (runner_temp / "comment.md").read_text(encoding="utf-8"),
         "report": json.loads((runner_temp / "gate-report" / "report.json").read_text("utf-8")),
+        "forms": {p.name: p.read_text("utf-8") for p in (runner_temp / "forms").iterdir()},
     }
 
 
@@ -381,3 +402,40 @@ def test_the_comment_is_rendered_from_the_findings(hostile_run: dict[str, Any]) 
     assert comment.startswith("<!-- cebase-gate -->") and "❌ 需要修改" in comment
     assert "✅" not in comment and PWNED not in comment
     assert "validate\\.yml" in comment  # the workflow change is named, escaped
+
+
+def test_the_forms_are_the_base_codes_rendering_of_the_pr_values(
+    hostile_run: dict[str, Any],
+) -> None:
+    # Only the file the gate wrote, from the changed record; never the PR's forged ones.
+    forms = hostile_run["forms"]
+    assert list(forms) == [f"{APPLICANT}-2026.html"]
+    html = forms[f"{APPLICANT}-2026.html"]
+    assert PWNED not in html and "<script>" not in html and "&lt;script&gt;" in html
+    assert "乌鲁木齐市专业技术人员继续教育基地申报表" in html
+    (entry,) = hostile_run["report"]["forms"]
+    assert (entry["uscc"], entry["file"], entry["draft"]) == (
+        APPLICANT,
+        f"{APPLICANT}-2026.html",
+        False,
+    )
+
+
+def test_the_comment_links_only_the_uploaded_forms(hostile_run: dict[str, Any]) -> None:
+    comment = hostile_run["comment"]
+    links = re.findall(r"\]\(([^)]*)\)", comment)
+    assert links == [FORMS_URL]
+    assert f"`{APPLICANT}-2026.html`" in comment and "evil.example" not in comment
+
+
+def test_the_forms_folder_is_what_the_workflow_uploads() -> None:
+    workflow = load(WORKFLOWS / "validate.yml")
+    job = workflow["jobs"]["validate"]
+    upload = next(s for s in job["steps"] if s.get("id") == "forms")
+    assert upload["with"]["path"] == "${{ runner.temp }}/forms/"
+    assert '--forms-dir "$RUNNER_TEMP/forms"' in _step("validate", "Run the pull-request gate")
+    assert job["outputs"]["forms-url"] == "${{ steps.forms.outputs.artifact-url }}"
+    render = next(
+        s for s in workflow["jobs"]["comment"]["steps"] if s.get("env", {}).get("FORMS_URL")
+    )
+    assert render["env"]["FORMS_URL"] == "${{ needs.validate.outputs.forms-url }}"

@@ -14,6 +14,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +45,11 @@ SCHEMA_ID = "{}.schema.json"
 
 
 def schema_dir() -> Path:
-    """``schemas/`` beside the package's source tree (the project is installed editable)."""
+    """The top-level ``schemas/``, shipped as package data (``cebase/shipped/schemas``)."""
     override = os.environ.get("CEBASE_SCHEMAS")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return Path(str(resources.files("cebase") / "shipped" / "schemas"))
 
 
 @functools.cache

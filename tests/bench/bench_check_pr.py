@@ -103,12 +103,17 @@ def main(n: int, counts: tuple[int, ...] = (1_000, 2_000, 10_000)) -> None:
             "github",
             "--report-dir",  # as the workflow runs it: the report with its checklists
             str(Path(tmp) / "pr-report"),
+            "--forms-dir",  # and the printable forms of the changed submission
+            str(Path(tmp) / "forms"),
         ]
         one = [*CEBASE, "validate", "--root", str(reg), "--now", NOW, f"submissions/{code}"]
         t_gate, rc_gate = median_seconds(gate)
+        t_bare, rc_bare = median_seconds(gate[:-4])
         t_one, rc_one = median_seconds(one)
-        print(f"changed institution: submissions/{code} (author {author})")
-        print(f"check-pr            median of {REPEAT}: {t_gate:.3f} s (exit {rc_gate})")
+        forms = sorted(p.name for p in (Path(tmp) / "forms").glob("*.html"))
+        print(f"changed institution: submissions/{code} (author {author}); forms: {forms}")
+        print(f"check-pr (workflow) median of {REPEAT}: {t_gate:.3f} s (exit {rc_gate})")
+        print(f"  without reports   median of {REPEAT}: {t_bare:.3f} s (exit {rc_bare})")
         print(f"validate <folder>   median of {REPEAT}: {t_one:.3f} s (exit {rc_one})")
         ratio = t_gate / t_one
         print(

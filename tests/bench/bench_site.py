@@ -1,22 +1,34 @@
-"""Benchmark (a script, not a test): the site build against a plain mkdocs-material build.
+"""Benchmark (a script, not a test): the site build beside a plain mkdocs-material build.
 
-    .venv/bin/python tests/bench/bench_site.py [N ...]      (default: 200 2000 10000)
+    .venv/bin/python tests/bench/bench_site.py [N ...] [--before SRC] [--no-browser]
 
-For each N it clones the demo registry to N institutions (fresh valid USCCs),
-times the whole site build (validate, status, pages, MkDocs), and, in the same
-run, a plain mkdocs-material build (default search, a short nav) of as many
-simple Markdown pages as our build rendered. It reports times, site sizes,
-search-index sizes and the largest page outside the directory and open data
-(which must not grow with N). For the record it also times `cebase validate`
-alone (one process), the part of the build that a plain build does not do.
+For each N (default 200 2000 10000) it clones the demo registry to N
+institutions and, in the same run, one after the other:
+
+- times `build_site` (validate, status, pages, engine, Pagefind, swap) stage by stage;
+- times a plain mkdocs-material build (its default search) of as many simple pages;
+- with ``--before SRC`` (a checkout of an earlier commit), times that commit's build
+  of the same registry in a fresh process;
+- serves each site and measures in Chromium the bytes fetched by a first visit to a
+  base page (empty cache) and then by a first search for 天山区.
+
+Issue 9's figure: what we do around the engine (validation, status, pages,
+swap) against the engine's own time on our staged pages, with and without the
+search indexer counted on the engine's side (MkDocs' search plugin ran inside
+the engine before Pagefind replaced it).
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
+import json
 import logging
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -24,43 +36,50 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import make_registry
 
-from cebase.registry import scan
-from cebase.site.build import build_site, run_mkdocs
-from cebase.validate import validate
+from cebase.site.build import build_site
+from cebase.site.engine import render
 
 NOW = date(2025, 12, 22)
-# pages whose size may grow with N: the directory, open data, and the engine's own listings
-GROWING = ("bases/index.html", "data/", "search/", "sitemap.xml", "notices/")
+CHROMIUM = "/usr/bin/chromium"
+TERM = "天山区"
 
 
 def size(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def largest_bounded_page(site: Path) -> tuple[str, int]:
-    pages = [
-        (f.relative_to(site).as_posix(), f.stat().st_size)
-        for f in site.rglob("*.html")
-        if not f.relative_to(site).as_posix().startswith(GROWING)
-    ]
-    return max(pages, key=lambda p: p[1])
-
-
-def ours(root: Path, out: Path) -> tuple[float, int, str]:
-    """The whole `cebase build`: validate, status, pages, MkDocs, atomic swap."""
+def ours(root: Path, out: Path) -> tuple[float, int, dict[str, float]]:
     t0 = time.perf_counter()
     result = build_site(root, out, NOW, git_dates=False)
     if not result.ok:
-        raise SystemExit(
-            f"build failed: {[f.location() for f in result.findings][:5]} {result.messages}"
-        )
-    return time.perf_counter() - t0, result.pages, f"校验 {result.files} 个文件，通过"
+        raise SystemExit(f"build failed: {[f.location() for f in result.findings][:5]}")
+    return time.perf_counter() - t0, result.pages, result.timings
 
 
-def validation_alone(root: Path) -> float:
-    t0 = time.perf_counter()
-    validate(scan(root), now=NOW)
-    return time.perf_counter() - t0
+BEFORE = """
+import sys, time
+from datetime import date
+from pathlib import Path
+sys.path.insert(0, sys.argv[1] + "/scripts")
+from cebase.site.build import build_site
+t0 = time.perf_counter()
+r = build_site(Path(sys.argv[2]), Path(sys.argv[3]), date(2025, 12, 22), git_dates=False)
+print(r.ok, time.perf_counter() - t0)
+"""
+
+
+def before(src: Path, root: Path, out: Path) -> float:
+    """The earlier commit's build of the same registry, in its own process."""
+    done = subprocess.run(
+        [sys.executable, "-c", BEFORE, str(src), str(root), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ok, secs = done.stdout.split()[-2:]
+    if ok != "True":
+        raise SystemExit(f"earlier build failed: {done.stderr[-500:]}")
+    return float(secs)
 
 
 def plain(pages: int, work: Path) -> float:
@@ -74,49 +93,143 @@ def plain(pages: int, work: Path) -> float:
             "utf-8",
         )
     (work / "mkdocs.yml").write_text(
-        "site_name: 对照站点\ntheme:\n  name: material\nplugins:\n  - search\n"
+        "site_name: 对照站点\ntheme:\n  name: material\n  language: zh\nplugins:\n  - search\n"
         f"docs_dir: {docs}\nsite_dir: {work / 'site'}\nnav:\n  - 首页: index.md\n"
         "  - 页面: p00000.md\n",
         "utf-8",
     )
     t0 = time.perf_counter()
     try:
-        run_mkdocs(work / "mkdocs.yml", NOW)
+        render(work / "mkdocs.yml", NOW)
     except Exception as exc:  # plain pages not in nav are only INFO; report anything else
         print(f"  对照构建出错：{exc}")
     return time.perf_counter() - t0
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def fetched(browser, site: Path, page: str, search: str, box: str) -> tuple[int, int]:
+    """Bytes of a first visit to ``page`` (empty cache), then of a first search."""
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    sizes: list[int] = []
+    pg.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    try:
+        pg.goto(f"{url}/{page}")
+        pg.wait_for_load_state("networkidle")
+        visit = sum(sizes)
+        pg.locator(box).first.click()
+        pg.keyboard.type(search, delay=30)
+        pg.keyboard.press("End")
+        pg.wait_for_timeout(300)
+        pg.wait_for_load_state("networkidle")
+        pg.locator(f"{search_results(box)} a").first.wait_for(timeout=60000)
+        pg.wait_for_load_state("networkidle")
+        return visit, sum(sizes) - visit
+    finally:
+        ctx.close()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def search_results(box: str) -> str:
+    return "#ce-search-results" if box.startswith("#ce") else ".md-search-result__list"
+
+
+def row(n: int, work: Path, browser, src: Path | None) -> None:
+    root = work / "registry"
+    make_registry(root, n)
+    secs, pages, t = ours(root, work / "site")
+    psecs = plain(pages, work / "plain")
+    old = before(src, root, work / "before") if src else float("nan")
+    engine, index = t["engine"], t["search"]
+    around = secs - engine - index
+    cells = [
+        f"{n}",
+        f"{secs:.1f}",
+        f"{old:.1f}",
+        f"{psecs:.1f}",
+        f"{secs / psecs:.2f}",
+        f"{engine:.1f}",
+        f"{index:.1f}",
+        "/".join(f"{t[k]:.1f}" for k in ("validate", "status", "pages", "publish")),
+        f"{around / engine:.0%}",
+        f"{around / (engine + index):.0%}",
+        f"{1000 * secs / n:.1f}",
+        f"{size(work / 'site') / 1e6:.1f}",
+        f"{size(work / 'plain' / 'site') / 1e6:.1f}",
+    ]
+    if browser is not None:
+        uscc = json.loads((work / "site/data/bases.json").read_text("utf-8"))["bases"][0]["uscc"]
+        v, s = fetched(browser, work / "site", f"bases/{uscc}.html", TERM, "#ce-search-input")
+        pv, ps = fetched(
+            browser, work / "plain/site", "p00001/index.html", TERM, ".md-search__input"
+        )
+        cells += [f"{v / 1e3:.0f}", f"{s / 1e3:.0f}", f"{pv / 1e3:.0f}", f"{ps / 1e3:.0f}"]
+        if src:  # the earlier commit's site: the engine's search index comes with every visit
+            page = f"bases/{uscc}.html"
+            bv, bs = fetched(browser, work / "before", page, TERM, ".md-search__input")
+            cells += [f"{bv / 1e3:.0f}", f"{bs / 1e3:.0f}"]
+    print(", ".join(cells), flush=True)
+
+
+HEADER = (
+    "N, 本工具(s), 改前(s), 对照(s), 本工具/对照, 引擎(s), Pagefind(s), "
+    "校验/状态/生成/替换(s), 引擎外/引擎, 引擎外/(引擎+索引), 每千个单位(s), "
+    "网站(MB), 对照网站(MB)"
+)
+BROWSER_HEADER = (
+    ", 首次访问基地页(KB), 首次搜索(KB), 对照首次访问(KB), 对照首次搜索(KB)"
+    "[, 改前首次访问(KB), 改前首次搜索(KB)]"
+)
+
+
 def main(argv: list[str]) -> int:
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    sizes = [int(a) for a in argv] or [200, 2000, 10000]
-    print(
-        "N, 本工具耗时(s), 页数, 对照耗时(s), 倍数, 网站大小(MB), 对照大小(MB), "
-        "搜索索引(MB), 对照索引(MB), 最大的固定页面(KB), 单独校验(s)"
-    )
-    for n in sizes:
-        work = Path(tempfile.mkdtemp(prefix=f"bench-site-{n}-"))
-        try:
-            root = work / "registry"
-            make_registry(root, n)
-            secs, pages, note = ours(root, work / "site")
-            psecs = plain(pages, work / "plain")
-            s_ours = size(work / "site")
-            s_plain = size(work / "plain" / "site")
-            i_ours = (work / "site" / "search" / "search_index.json").stat().st_size
-            i_plain = (work / "plain" / "site" / "search" / "search_index.json").stat().st_size
-            page, psize = largest_bounded_page(work / "site")
-            vsecs = validation_alone(root)
-            print(
-                f"{n}, {secs:.1f}, {pages}, {psecs:.1f}, {secs / psecs:.2f}, {s_ours / 1e6:.1f}, "
-                f"{s_plain / 1e6:.1f}, {i_ours / 1e6:.2f}, {i_plain / 1e6:.2f}, "
-                f"{psize / 1e3:.0f} ({page}), {vsecs:.1f}; {note}",
-                flush=True,
-            )
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    print("（同一次运行中依次构建；时间为墙钟时间）")
+    src = Path(argv[argv.index("--before") + 1]).resolve() if "--before" in argv else None
+    sizes = [int(a) for a in argv if a.isdigit()] or [200, 2000, 10000]
+    browse = "--no-browser" not in argv and Path(CHROMIUM).exists()
+    print(HEADER + (BROWSER_HEADER if browse else ""))
+    with Chromium(browse) as browser:
+        for n in sizes:
+            work = Path(tempfile.mkdtemp(prefix=f"bench-site-{n}-"))
+            try:
+                row(n, work, browser, src)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    print("（同一次运行中依次构建；时间为墙钟时间；字节为浏览器收到的响应体，未压缩传输）")
     return 0
+
+
+class Chromium:
+    """Debian's Chromium through Playwright, or None."""
+
+    def __init__(self, wanted: bool) -> None:
+        self.wanted = wanted
+
+    def __enter__(self):
+        if not self.wanted:
+            return None
+        from playwright.sync_api import sync_playwright
+
+        self.pw = sync_playwright().start()
+        self.browser = self.pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        return self.browser
+
+    def __exit__(self, *exc: object) -> None:
+        if self.wanted:
+            self.browser.close()
+            self.pw.stop()
 
 
 if __name__ == "__main__":

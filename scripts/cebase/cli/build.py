@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..report import REPORTERS
+from ..site.engine import ENGINES
 from . import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, common, today
 
 
@@ -27,12 +28,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="网站的正式网址（用于站点地图和订阅），例如 https://jxjy.example.gov.cn/",
     )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="渲染网页的引擎：mkdocs（默认）或 properdocs；也可用环境变量 CEBASE_ENGINE 设置",
+    )
 
 
 def build(args: argparse.Namespace, out: Path) -> int:
-    from ..site.build import build_site  # MkDocs, jieba: only when building
+    from ..site.build import build_site  # the engine and Pagefind: only when building
 
-    result = build_site(args.root, out, today(args), site_url=args.site_url)
+    result = build_site(
+        args.root, out, today(args), site_url=args.site_url, engine=getattr(args, "engine", None)
+    )
     if result.findings or (not result.ok and not result.messages):
         sys.stdout.write(REPORTERS[args.format](result.findings, result.files))
     for message in result.messages:

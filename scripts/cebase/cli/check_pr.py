@@ -37,6 +37,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="把结构化报告写入 DIR/report.json，并把由它生成的评论写入 DIR/comment.md",
     )
+    p.add_argument(
+        "--forms-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="把本次涉及的申报或年度自查的可打印表格写入 DIR/<统一社会信用代码>-<年度>.html"
+        "（只差盖章扫描件时为草稿），并在报告中列出",
+    )
 
 
 def _output(fmt: str, result: Result, report: Callable[[], dict[str, Any]]) -> str:
@@ -51,6 +59,7 @@ def _output(fmt: str, result: Result, report: Callable[[], dict[str, Any]]) -> s
 
 def run(args: argparse.Namespace) -> int:
     from .. import gate
+    from ..gate import printable
     from ..gate import report as gate_report
     from ..git import GitError, NotARepository
 
@@ -72,11 +81,12 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"无法找到提交 --base {args.base} / --head {args.head}：{exc}"
             ) from None
+        forms = [] if args.forms_dir is None else printable.print_forms(result, args.forms_dir)
         built: dict[str, Any] = {}
 
         def report() -> dict[str, Any]:
             if not built:
-                built.update(gate_report.build(result))
+                built.update(gate_report.build(result, forms=forms))
             return built
 
         sys.stdout.write(_output(args.format, result, report))

@@ -10,6 +10,8 @@ A pull request is data, never code. Its stages, one module each:
   reviewed records) and ``identity`` (incumbents, names);
 - ``run``: reads the merge with Git (``cebase.git``), validates the touched records,
   runs the change rules;
+- ``printable``: the printable forms of the touched submissions (``check-pr --forms-dir``),
+  decided as ``cebase form`` decides, from this run's validation;
 - ``report`` and ``comment``: the structured report and the comment rendered from it
   (``python -I -m cebase.gate.comment REPORT.json``; not imported here, so that it
   runs as a script without a second copy of itself).

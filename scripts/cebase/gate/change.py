@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +20,8 @@ from .. import layout
 from ..git import MODE_TREE, Entry, Repo
 from ..idcodes import redact_ids
 from ..loader import load_yaml_bytes
+from ..rules.identity import name_key
+from ..vocab import Extensions, Kind
 
 # Characters a person cannot see in a path, shown as escapes in messages.
 _INVISIBLE = re.compile(layout.BAD_NAME_CHARS.pattern)
@@ -178,7 +180,6 @@ class Request:
     # Is this registry-relative attachment referenced by a record that the
     # validation of the touched records checks? (None: none are.)
     referenced: Callable[[str], bool] | None = None
-    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def places(self) -> list[tuple[Change, str, Where]]:
@@ -195,23 +196,31 @@ class Request:
         doc = load_yaml_bytes(path, raw, kind).document
         return doc.data if doc is not None and isinstance(doc.data, dict) else None
 
-    def base_cycle(self, cycle: str) -> dict[str, Any] | None:
-        key = f"cycle:{cycle}"
-        if key not in self.memo:
-            self.memo[key] = self.load(self.base, f"cycles/{cycle}/cycle.yaml")
-        return self.memo[key]
+    @cached_property
+    def cycles(self) -> dict[str, BaseCycle]:
+        """The base's cycles by id, newest first, each read once (unreadable ones left out)."""
+        ids = [
+            n for n in self.base.names(self.prefix + layout.CYCLES) if layout.CYCLE_ID.fullmatch(n)
+        ]
+        out: dict[str, BaseCycle] = {}
+        for cid in sorted(ids, reverse=True):
+            data = self.load(self.base, f"{layout.CYCLES}/{cid}/{layout.FILE_OF_KIND[Kind.CYCLE]}")
+            if data is not None:
+                out[cid] = BaseCycle(cid, data, Extensions(data))
+        return out
 
-    def base_cycles(self) -> list[str]:
-        names = self.base.names(self.prefix + layout.CYCLES)
-        return [n for n in names if layout.CYCLE_ID.fullmatch(n)]
+    @cached_property
+    def names(self) -> BaseNames:
+        """The base's institution names (read on first use: only a new name needs them)."""
+        return BaseNames.read(self.base, self.prefix)
 
     @cached_property
     def contacts(self) -> list[str]:
         """The bureau's offices and telephones, from the newest cycle on the base."""
-        for cycle in sorted(self.base_cycles(), reverse=True):
+        for cycle in self.cycles.values():
             found = [
                 f"{c['office']}（{c['phone']}）" if isinstance(c.get("phone"), str) else c["office"]
-                for c in (self.base_cycle(cycle) or {}).get("contacts") or []
+                for c in cycle.data.get("contacts") or []
                 if isinstance(c, dict) and isinstance(c.get("office"), str)
             ]
             if found:
@@ -222,3 +231,49 @@ class Request:
     def contact(self) -> str:
         """Whom an institution asks: the first office the cycle lists."""
         return self.contacts[0]
+
+
+@dataclass(frozen=True, slots=True)
+class BaseCycle:
+    """One cycle of the base: its ``cycle.yaml`` and the extensions it grants."""
+
+    id: str
+    data: dict[str, Any]
+    extensions: Extensions
+
+
+@dataclass(frozen=True, slots=True)
+class BaseNames:
+    """name_key -> USCC of every institution on the base (the first folder wins)."""
+
+    by_key: dict[str, str]
+
+    def owner(self, name: str, skip: str) -> str:
+        """The other institution that already has ``name`` ('' when none, or only ``skip``)."""
+        found = self.by_key.get(name_key(name), "")
+        return "" if found == skip else found
+
+    @classmethod
+    def read(cls, base: Tree, prefix: str) -> BaseNames:
+        files: dict[str, bytes] = {}
+        if isinstance(base, GitTree):  # one ls-tree and one cat-file for the whole registry
+            entries = base.repo.ls_tree(base.tree, [f"{prefix}{layout.SUBMISSIONS}/"])
+            wanted = {
+                decode(e.path)[0]: e.oid
+                for e in entries
+                if e.path.endswith(b"/" + layout.INSTITUTION_FILE.encode())
+            }
+            blobs = base.repo.blobs(list(wanted.values()))
+            files = {p: blobs.get(oid, b"") for p, oid in wanted.items()}
+        else:
+            for uscc in base.names(f"{prefix}{layout.SUBMISSIONS}"):
+                path = f"{prefix}{layout.SUBMISSIONS}/{uscc}/{layout.INSTITUTION_FILE}"
+                files[path] = base.read(path) or b""
+        out: dict[str, str] = {}
+        for path, raw in sorted(files.items()):
+            doc = load_yaml_bytes(path, raw, "institution").document
+            data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+            name = data.get("name")
+            if isinstance(name, str) and name:
+                out.setdefault(name_key(name), path.split("/")[-2])
+        return cls(out)

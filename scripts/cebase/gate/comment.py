@@ -10,6 +10,7 @@ isolated from the working directory.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
@@ -17,16 +18,24 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from .. import escape
+from .. import escape, layout
 from ..checklist import Checklist, ItemResult, to_markdown
 from ..idcodes import redact_ids
 from ..vocab import kind_name
+from .printable import file_name
 from .report import FORMAT
 
 MARKER = "<!-- cebase-gate -->"
 REPORT_MAX_CHARS = 60_000
 STATUS_ZH = {"A": "新增", "M": "修改", "D": "删除", "R": "重命名", "T": "类型变更"}
 _FINDING_KEYS = {"path": str, "line": int, "col": int, "rule": str, "severity": str}
+_FORM_KEYS = {"uscc": str, "cycle": str, "forms": list, "file": str, "draft": bool}
+_FORM_KEYS |= {"missing": list, "errors": int}
+# Where the workflow's upload step says the forms are: a run, or one artifact of it.
+ARTIFACT_URL = re.compile(
+    r"https://[A-Za-z0-9.-]+(?::\d+)?/[\w.-]+/[\w.-]+/actions/runs/\d+(?:/artifacts/\d+)?"
+)
+ARTIFACT_NAME = "printable-forms"
 
 
 class BadReport(ValueError):
@@ -51,8 +60,10 @@ def check(report: Any) -> Mapping[str, Any]:
         raise BadReport("format")
     for key, kind in (("ok", bool), ("errors", int), ("warnings", int), ("now", str)):
         _need(report.get(key), kind, key)
-    for key in ("contacts", "changes", "institutions", "findings", "checklists"):
+    for key in ("contacts", "changes", "institutions", "findings", "checklists", "forms"):
         _need(report.get(key), list, key)
+    for p in report["forms"]:
+        _check_form(p)
     for f in report["findings"]:
         _need(f, dict, "finding")
         for key, kind in (*_FINDING_KEYS.items(), ("message", str), ("field", str)):
@@ -61,6 +72,21 @@ def check(report: Any) -> Mapping[str, Any]:
     if report["ok"] is not (errors == 0) or report["errors"] != errors:
         raise BadReport("verdict does not match the findings")
     return report
+
+
+def _check_form(p: Any) -> None:
+    """A form entry names a real folder pair and only the file the gate would write for it."""
+    _need(p, dict, "form")
+    for key, kind in _FORM_KEYS.items():
+        _need(p.get(key), kind, f"form.{key}")
+    if not (layout.USCC_FOLDER.fullmatch(p["uscc"]) and layout.CYCLE_ID.fullmatch(p["cycle"])):
+        raise BadReport("form.folder")
+    if p["file"] not in ("", file_name(p["uscc"], p["cycle"])):
+        raise BadReport("form.file")
+    if not p["forms"] or not set(p["forms"]) <= {"1", "2", "3"}:
+        raise BadReport("form.forms")
+    for m in p["missing"]:
+        _need(m, str, "form.missing")
 
 
 def _verdict(report: Mapping[str, Any]) -> str:
@@ -96,6 +122,43 @@ def _submitted(report: Mapping[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def _forms(report: Mapping[str, Any], url: str) -> list[str]:
+    """Which printable forms were generated (drafts marked) and where to download them."""
+    if not report["forms"]:
+        return []
+    names = {i.get("uscc"): i.get("name") for i in report["institutions"]}
+    contact = _md(report["contacts"][0]) if report["contacts"] else "市人社局"
+    out = ["### 可打印的表格", ""]
+    if any(p["file"] for p in report["forms"]):
+        where = f"[本次检查生成的表格（{ARTIFACT_NAME}）]({url})" if url else f"“{ARTIFACT_NAME}”"
+        out += [
+            f"下载{where}（本次检查运行页面底部的 Artifacts，解压后用浏览器打开 .html 文件、打印为 A4 纸张）。"
+            "表格由市人社局的检查程序按本次提交的内容生成。",
+            "",
+        ]
+    for p in report["forms"]:
+        which = "、".join(f"附件{f}" for f in p["forms"])
+        who = f"**{_md(names.get(p['uscc']) or p['uscc'])}** {p['cycle']} 年度{which}"
+        if not p["file"] and p["errors"]:
+            out.append(
+                f"- {who}：未生成。材料还有 {p['errors']} 个错误（见下文），修正后会自动生成。"
+            )
+        elif not p["file"]:
+            out.append(
+                f"- {who}：生成表格时出错，未生成。这不是您的材料造成的；请联系{contact}，"
+                "或在本地运行 `cebase form` 生成。"
+            )
+        elif p["draft"]:
+            missing = "、".join(_md(m) for m in p["missing"])
+            out.append(
+                f"- {who}：`{p['file']}`，**草稿**（每页带“草稿（未盖章）”水印），还缺：{missing}。"
+                "请打印草稿核对、签字盖章，把扫描件上传到 attachments/ 并在表单中填写路径，之后会生成正式表格。"
+            )
+        else:
+            out.append(f"- {who}：`{p['file']}`，可直接打印、签字盖章。")
+    return [*out, ""]
+
+
 def _finding_blocks(findings: Sequence[Mapping[str, Any]]) -> Iterator[tuple[str, list[str]]]:
     """(heading, lines) per file, in order."""
     ordered = sorted(findings, key=lambda f: (f["path"], f["line"], f["col"], f["rule"]))
@@ -121,16 +184,20 @@ def _checklists(report: Mapping[str, Any]) -> str:
     return "\n\n".join(parts).replace("@", "＠")  # no mentions from names, as in ``_md``
 
 
-def render(report: Any, *, limit: int = REPORT_MAX_CHARS) -> str:
-    """The pull-request comment: title, verdict, what was submitted, findings by file, checklists."""
+def render(report: Any, *, limit: int = REPORT_MAX_CHARS, forms_url: str = "") -> str:
+    """The pull-request comment: title, verdict, what was submitted, forms, findings, checklists.
+
+    ``forms_url``: the upload step's address of the forms; anything but a run's or an
+    artifact's address is not linked.
+    """
     try:
         report = check(report)
         checklists = _checklists(report)
     except (BadReport, TypeError, KeyError, ValueError) as exc:
         return failed(f"检查报告格式不正确（{type(exc).__name__}）")
-    body = "\n".join(
-        [MARKER, "## 继续教育基地材料自动检查", "", _verdict(report), "", *_submitted(report)]
-    )
+    url = forms_url if ARTIFACT_URL.fullmatch(forms_url) else ""
+    head = [MARKER, "## 继续教育基地材料自动检查", "", _verdict(report), ""]
+    body = "\n".join([*head, *_submitted(report), *_forms(report, url)])
     contacts = "、".join(_md(c) for c in report["contacts"])
     tail = f"---\n<sub>本报告由 cebase 自动生成。对检查结果有疑问，请联系{contacts}。</sub>\n"
     budget = limit - len(body) - len(tail) - 200
@@ -162,18 +229,27 @@ def failed(why: str) -> str:
     )
 
 
+USAGE = "用法：python -I -m cebase.gate.comment REPORT.json [--forms-url 附件地址]\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -I -m cebase.gate.comment REPORT.json``: print the comment (exit 0 unless unusable)."""
+    """``python -I -m cebase.gate.comment REPORT.json [--forms-url URL]``: print the comment.
+
+    Exit 0 unless the arguments are unusable.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    url = ""
+    if len(args) == 3 and args[1] == "--forms-url":
+        url, args = args[2], args[:1]
     if len(args) != 1:
-        sys.stderr.write("用法：python -I -m cebase.gate.comment REPORT.json\n")
+        sys.stderr.write(USAGE)
         return 2
     try:
         report = json.loads(Path(args[0]).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         sys.stdout.write(failed(f"没有检查报告（{type(exc).__name__}）"))
         return 0
-    sys.stdout.write(render(report))
+    sys.stdout.write(render(report, forms_url=url))
     return 0
 
 

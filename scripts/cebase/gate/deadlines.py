@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .. import layout
 from ..findings import Finding
-from ..vocab import SUBMISSION_KINDS, Extensions, Kind, due, kind_name
+from ..vocab import SUBMISSION_KINDS, Kind, due, kind_name
 from .change import Request, Where
 from .rule import at, change_rule, q
 
@@ -38,20 +38,13 @@ def _late(req: Request) -> dict[tuple[str, str, str], list[Where]]:
         key = f"{w.uscc}/{w.cycle}/{w.what}"
         if key not in kinds:
             kinds[key] = submission_kind(req, w)
-        kind, cycle = kinds[key], req.base_cycle(w.cycle)
+        kind, cycle = kinds[key], req.cycles.get(w.cycle)
         if kind is None or cycle is None:
             continue  # an unknown cycle is the validator's cycle-unknown finding
-        d = due(cycle, w.uscc, kind, _extensions(req, w.cycle, cycle))
+        d = due(cycle.data, w.uscc, kind, cycle.extensions)
         if d is not None and req.now > d.last_day:
             late[(w.uscc, w.cycle, kind)].append(w)
     return late
-
-
-def _extensions(req: Request, cycle_id: str, cycle: dict) -> Extensions:
-    key = f"extensions:{cycle_id}"
-    if key not in req.memo:
-        req.memo[key] = Extensions(cycle)
-    return req.memo[key]
 
 
 @change_rule("gate-deadline")
@@ -61,8 +54,8 @@ def check_deadlines(req: Request) -> Iterator[Finding]:
     One finding per late submission, on its record when the record changed, listing the files.
     """
     for (uscc, cyc, kind), places in sorted(_late(req).items()):
-        cycle = req.base_cycle(cyc) or {}
-        d = due(cycle, uscc, kind, _extensions(req, cyc, cycle))
+        cycle = req.cycles[cyc]  # late only against a known cycle
+        d = due(cycle.data, uscc, kind, cycle.extensions)
         assert d is not None
         record = layout.FILE_OF_KIND[kind]
         first = min(places, key=lambda w: w.rel)

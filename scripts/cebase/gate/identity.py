@@ -12,56 +12,24 @@ from collections.abc import Iterator
 
 from .. import layout
 from ..findings import Finding
-from ..git import Entry
-from ..loader import load_yaml_bytes
 from ..rules.identity import name_key
-from .change import GitTree, Request, decode, shown, where
+from .change import Request, shown, where
 from .rule import at, change_rule
 from .scope import folders, new_folder, shown_folder
 
 
 def _incumbent_of(req: Request, uscc: str) -> str:
-    """The cycle that lists ``uscc`` among its incumbents ('' when none), on the base."""
-    for cycle in sorted(req.base_cycles(), reverse=True):
-        for item in (req.base_cycle(cycle) or {}).get("incumbents") or []:
+    """The newest cycle that lists ``uscc`` among its incumbents ('' when none), on the base."""
+    for cycle in req.cycles.values():
+        for item in cycle.data.get("incumbents") or []:
             if isinstance(item, dict) and item.get("uscc") == uscc:
-                return cycle
+                return cycle.id
     return ""
 
 
 def _name(data: dict | None) -> str:
     name = data.get("name") if data else None
     return name if isinstance(name, str) else ""
-
-
-def base_names(req: Request, skip: str) -> dict[str, str]:
-    """name_key -> USCC of every institution on the base (read only when a name is new)."""
-    if "names" not in req.memo:
-        req.memo["names"] = _read_names(req)
-    return {k: u for k, u in req.memo["names"].items() if u != skip}
-
-
-def _read_names(req: Request) -> dict[str, str]:
-    files: dict[str, bytes] = {}
-    if isinstance(req.base, GitTree):  # one ls-tree and one cat-file for the whole registry
-        folder = f"{req.prefix}{layout.SUBMISSIONS}/"
-        entries: list[Entry] = req.base.repo.ls_tree(req.base.tree, [folder])
-        wanted = {
-            decode(e.path)[0]: e.oid for e in entries if e.path.endswith(b"/institution.yaml")
-        }
-        blobs = req.base.repo.blobs(list(wanted.values()))
-        files = {p: blobs.get(oid, b"") for p, oid in wanted.items()}
-    else:
-        for uscc in req.base.names(f"{req.prefix}{layout.SUBMISSIONS}"):
-            path = f"{req.prefix}{layout.SUBMISSIONS}/{uscc}/{layout.INSTITUTION_FILE}"
-            files[path] = req.base.read(path) or b""
-    out: dict[str, str] = {}
-    for path, raw in sorted(files.items()):
-        doc = load_yaml_bytes(path, raw, "institution").document
-        name = _name(doc.data if doc is not None and isinstance(doc.data, dict) else None)
-        if name:
-            out.setdefault(name_key(name), path.split("/")[-2])
-    return out
 
 
 @change_rule("gate-identity", trusted=False)
@@ -86,7 +54,7 @@ def check_identity(req: Request) -> Iterator[Finding]:
             not created and name_key(name) == name_key(_name(req.load(req.base, path)))
         ):
             continue
-        other = base_names(req, uscc).get(name_key(name))
+        other = req.names.owner(name, uscc)
         if other:
             yield at(
                 where(req.prefix + path, req.prefix),

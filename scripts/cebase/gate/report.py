@@ -7,6 +7,7 @@ always the base commit's code speaking about the pull request's data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -14,6 +15,7 @@ from ..checklist import evaluate_checklist
 from ..findings import Severity
 from ..vocab import SUBMISSION_KINDS, Kind
 from .change import shown
+from .printable import Printed
 from .run import Result
 
 FORMAT = "cebase-gate-report/1"
@@ -53,8 +55,10 @@ def _change(result: Result, c: Any) -> dict[str, Any]:
     return {"path": shown(rel), "status": c.status, "mode": f"{c.mode:06o}"}
 
 
-def build(result: Result, *, checklists: bool = True) -> dict[str, Any]:
-    """The report of one run of the gate, as plain JSON values."""
+def build(
+    result: Result, *, checklists: bool = True, forms: Sequence[Printed] = ()
+) -> dict[str, Any]:
+    """The report of one run of the gate, as plain JSON values (``forms``: what was printed)."""
     req = result.request
     errors = sum(f.severity is Severity.ERROR for f in result.findings)
     lists = []
@@ -75,4 +79,5 @@ def build(result: Result, *, checklists: bool = True) -> dict[str, Any]:
         "institutions": _institutions(result),
         "findings": [f.as_dict() for f in result.findings],
         "checklists": lists,
+        "forms": [p.as_dict() for p in forms],
     }

@@ -11,7 +11,7 @@ Anything Git cannot read is a finding that refuses the pull request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +39,7 @@ class Result:
     registry: Registry  # the materialised merge (alive as long as its temporary folder)
     submissions: list[Submission]  # the submissions the request touches
     request: Request
+    checked: list[Finding] = field(default_factory=list)  # the validation's findings alone
 
 
 def scope(req: Request, head_cycles: list[str]) -> tuple[list[str], list[str]]:
@@ -165,15 +166,15 @@ def run(
     materialise(repo, head_tree.tree, prefix, folders, workdir)
     head_tree.mirror = (workdir, prefix)  # the rules read the touched files from there
     reg = scan(workdir)
-    files = 0
+    files, checked = 0, []
     if paths:
         result = validate(reg, paths, now=now)
-        findings += result.findings
-        files = result.files
+        checked, files = result.findings, result.files
+        findings += checked
     subs = touched_submissions(req, reg)
     req.referenced = referenced_by(reg, subs, now)
     findings = sorted(set(findings) | set(check_changes(req)))
-    return Result(findings, files, list(req.changes), reg, subs, req)
+    return Result(findings, files, list(req.changes), reg, subs, req, checked)
 
 
 def referenced_by(reg: Registry, subs: list[Submission], now: date):

@@ -8,13 +8,12 @@ a cycle issued after the date is not shown at all.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+from ..git import last_changed
 from ..model import CERTIFIED_STATUSES, BaseStatus, Status
 from ..privacy import public_view
 from ..registry import Registry
@@ -95,40 +94,6 @@ def _listed(st: BaseStatus) -> str | None:
     if st.status is Status.PROPOSED and st.rule == "status-publicity-running":
         return PUBLIC_LABEL_PROPOSED  # a 公示 not begun is not public yet
     return None
-
-
-def last_changed_dates(root: Path) -> dict[str, str]:
-    """USCC -> date (YYYY-MM-DD) of the last commit touching its folder; empty outside Git."""
-    try:
-        import git  # GitPython, only when building
-    except ImportError:  # pragma: no cover - a declared dependency
-        return {}
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return {}
-    top = Path(repo.working_tree_dir or root).resolve()
-    try:
-        prefix = (root.resolve() / "submissions").relative_to(top).as_posix()
-    except ValueError:
-        return {}
-    try:
-        # one log for all folders: newest first, so the first date seen per folder wins
-        out = repo.git.log("--format=%x00%cs", "--name-only", "--", prefix)
-    except (git.GitCommandError, subprocess.SubprocessError):
-        return {}
-    dates: dict[str, str] = {}
-    for chunk in out.split("\x00"):
-        lines = [ln for ln in chunk.splitlines() if ln.strip()]
-        if not lines:
-            continue
-        day = lines[0].strip()
-        for path in lines[1:]:
-            rest = path.strip()[len(prefix) + 1 :]
-            uscc = rest.split("/", 1)[0]
-            if uscc and uscc not in dates:
-                dates[uscc] = day
-    return dates
 
 
 def _valid_data(rec: Any) -> dict[str, Any] | None:
@@ -222,7 +187,7 @@ def collect(
     spec_data = reg.cycle_data(cycle_id, Kind.SPECIALTIES) if cycle_id else None
     catalogue = public_view(Kind.SPECIALTIES, spec_data) if spec_data else {}
     spec_index = {s["code"]: s for s in catalogue.get("specialties", [])}
-    changed = last_changed_dates(reg.root) if git_dates else {}
+    changed = last_changed(reg.root) if git_dates else {}
     # a commit dated after the build date is not shown either
     changed = {u: d for u, d in changed.items() if d <= now.isoformat()}
     ctx = {"index": spec_index, "changed": changed}

@@ -1,0 +1,77 @@
+"""Pages as data (path, template, context) and the writer that renders them into staging.
+
+Templates are package data, rendered by Jinja2 with autoescape; untrusted text
+reaches Markdown only escaped. Each page gets a ``u()`` that makes a site path
+relative to it, so the site works from any folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from .. import escape
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # under the staging docs folder, e.g. "bases/<uscc>.md"
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def page(path: str, template: str, **context: Any) -> Page:
+    return Page(path, template, context)
+
+
+def zhdate(value: str) -> str:
+    try:
+        d = date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("cebase", "templates/site"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["md"] = lambda v: Markup(escape.markdown_text(v))
+    env.filters["zhdate"] = zhdate
+    env.globals["link"] = lambda url, text=None: Markup(escape.https_link(url, text))
+    return env
+
+
+class Writer:
+    """Renders pages into the staging docs folder and counts them."""
+
+    def __init__(self, docs: Path) -> None:
+        self.docs = docs
+        self.env = environment()
+        self.count = 0
+
+    def render(self, p: Page) -> None:
+        here = posixpath.dirname(p.path)
+
+        def u(target: str) -> str:
+            target, _, query = target.partition("?")
+            rel = posixpath.relpath(target, here or ".")
+            return rel + ("?" + query if query else "")
+
+        text = self.env.get_template(p.template).render(u=u, **p.context)
+        self.write(p.path, text.encode("utf-8"))
+        self.count += 1
+
+    def write(self, path: str, data: bytes) -> None:
+        dest = self.docs / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
