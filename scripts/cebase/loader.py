@@ -57,7 +57,9 @@ _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_NUMBER_START = frozenset("+-0123456789")
+# A plain scalar that is neither of these words nor starts like a number is text.
+_WORDS = _NULL | _TRUE | _FALSE
+_NUMBER_START = frozenset("+-0123456789")  # of an int or a float
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
 
 
@@ -75,8 +77,6 @@ def _scalar(value: str) -> Any:
         return True
     if value in _FALSE:
         return False
-    if value[0] not in _NUMBER_START:  # most values are text: skip both patterns
-        return value
     if _INT.fullmatch(value):
         return int(value)
     if _FLOAT.fullmatch(value):
@@ -148,11 +148,14 @@ class _Builder:
                     continue
                 if frame.is_map:
                     key = frame.key
-                    if key is None:
-                        self.key(ev, frame)
+                    if key is None:  # this scalar is a key
+                        if value in frame.container or value == "<<" or ev.style == '"':
+                            self.key(ev, frame)  # to be refused or looked at
+                        else:
+                            frame.key = value
                         continue
                     frame.key = None
-                    if ev.implicit[0]:
+                    if ev.implicit[0] and (value in _WORDS or value[0] in _NUMBER_START):
                         value = _scalar(value)
                     frame.container[key] = value
                     if value is None or value == "":
@@ -160,7 +163,7 @@ class _Builder:
                         continue
                 else:
                     key = len(frame.container)
-                    if ev.implicit[0]:
+                    if ev.implicit[0] and (value in _WORDS or value[0] in _NUMBER_START):
                         value = _scalar(value)
                     frame.container.append(value)
                 if (
