@@ -62,6 +62,7 @@ class Document:
 
     def forget(self, path: Path_) -> None:
         """The value at ``path`` was dropped from ``data``: it has no position any more."""
+        self._strings = None  # walked again from the data if asked
         if self._positions is None:
             self._forgotten.append(path)
         else:

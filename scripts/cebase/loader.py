@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from .document import Document, Parser, Path_, positions
+from .document import Document, Parser, Path_, Strings, positions
 from .findings import Finding, field_path
 from .textcheck import (
     CURLY_CLOSE,
@@ -115,7 +115,10 @@ class _Builder:
     def __init__(self, path: str, text: str, max_nodes: int) -> None:
         self.path = path
         self.text = text
-        self.doc = Document(path, None, text=text)
+        # Every string in document order, as ``Document.strings`` gives them: the
+        # text rules' walk, noted here for the price of an append.
+        self.strings: Strings = []
+        self.doc = Document(path, None, text=text, _strings=self.strings)
         self.findings: list[Finding] = []
         self.stack: list[_Frame] = []
         self.max_nodes = max_nodes
@@ -131,7 +134,7 @@ class _Builder:
         # million): events pulled straight from the parser, the usual cases inline
         # with locals, the rare ones in methods.
         get_event = Parser(text).get_event
-        stack, blanks = self.stack, self.doc.blanks
+        stack, blanks, strings = self.stack, self.doc.blanks, self.strings
         max_nodes, widths = self.max_nodes, self.widths
         nodes = 0
         frame: _Frame | None = None
@@ -160,18 +163,18 @@ class _Builder:
                     frame.container[key] = value
                     if value is None or value == "":
                         blanks.append((*frame.path, key))
+                        if value is not None:
+                            strings.append((frame.path, key, value))
                         continue
                 else:
                     key = len(frame.container)
                     if ev.implicit[0] and (value in _WORDS or value[0] in _NUMBER_START):
                         value = _scalar(value)
                     frame.container.append(value)
-                if (
-                    type(value) is str
-                    and value
-                    and (ev.style or widths or frame.flow or value[0] in CURLY_OPEN)
-                ):
-                    self.check_value(ev, (*frame.path, key), value)
+                if type(value) is str:
+                    strings.append((frame.path, key, value))
+                    if value and (ev.style or widths or frame.flow or value[0] in CURLY_OPEN):
+                        self.check_value(ev, (*frame.path, key), value)
             elif kind is _MAP_END or kind is _SEQ_END:
                 stack.pop()
                 frame = stack[-1] if stack else None
