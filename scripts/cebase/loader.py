@@ -63,6 +63,9 @@ _NUMBER_START = frozenset("+-0123456789")  # of an int or a float
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
 
 
+_ALIAS = "使用了别名“*{}”。本系统不接受锚点和别名，请把被引用的内容直接写出来。"
+
+
 @dataclass(slots=True)
 class LoadResult:
     document: Document | None
@@ -187,11 +190,7 @@ class _Builder:
             elif kind is yaml.DocumentStartEvent:
                 self.document_start(ev)
             elif kind is yaml.AliasEvent:
-                raise self.refuse(
-                    ev.start_mark,
-                    "yaml-alias",
-                    f"使用了别名“*{ev.anchor}”。本系统不接受锚点和别名，请把被引用的内容直接写出来。",
-                )
+                raise self.refuse(ev.start_mark, "yaml-alias", _ALIAS.format(ev.anchor))
 
     def root_scalar(self, ev: Any) -> None:
         """A document that is one value (refused later: a record is a mapping)."""
