@@ -255,3 +255,24 @@ def test_a_full_width_comma_in_a_flow_list_is_a_hint_for_the_schema() -> None:
     hint = doc.hints[("levels", 0)]
     assert (hint.rule, hint.line, hint.col) == ("fullwidth-comma", 1, 12)
     assert "[初级, 中级]" in hint.message
+
+
+@pytest.mark.parametrize("asked_first", [False, True])
+def test_a_dropped_value_loses_its_position_whenever_positions_are_asked(
+    asked_first: bool,
+) -> None:
+    doc = load("a: 1\nb:\nc: 2\n").document
+    assert doc is not None
+    if asked_first:
+        assert ("b",) in doc.value_pos
+    del doc.data["b"]
+    doc.forget(("b",))
+    assert ("b",) not in doc.value_pos
+    assert doc.pos(("b",)) == doc.pos(())  # the nearest ancestor, as for any absent value
+    assert doc.pos(("b",), key=True) == (2, 1)  # the key stays, for messages
+
+
+def test_a_duplicate_key_names_its_first_line_even_before_broken_text() -> None:
+    result = load("a: 1\nb: 2\na: 3\nc: [\n")
+    assert [f.rule for f in result.findings] == ["yaml-duplicate-key"]
+    assert "第一次在第 1 行" in result.findings[0].message

@@ -9,7 +9,8 @@ stream so that:
 - duplicate keys are refused and every key is kept as text;
 - a blank value (``key:`` or ``key: ""``) is noted, so that loading can treat
   a blank optional field as absent (``schemas.prune_blanks``);
-- every value and key keeps its line and column;
+- every value and key has its line and column (``Document.pos``), found again
+  from the text only for a document with a finding to place;
 - a decoded string may not hold invisible characters (a YAML escape such as
   ``"\\u202E"`` is caught too), and look-alikes of YAML's own punctuation
   (full-width colon and comma, curly quotes, full-width digits) are named where
@@ -27,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from .document import Document, Path_
+from .document import Document, Parser, Path_, Strings, positions
 from .findings import Finding, field_path
 from .textcheck import (
     CURLY_CLOSE,
@@ -39,11 +40,6 @@ from .textcheck import (
     fullwidth_digit,
 )
 from .yamlerrors import syntax_finding, tab_indent
-
-try:  # the C parser is the fast path; the pure-Python one behaves the same
-    _Parser: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - only without libyaml
-    _Parser = yaml.SafeLoader
 
 _SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
@@ -61,7 +57,13 @@ _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+# A plain scalar that is neither of these words nor starts like a number is text.
+_WORDS = _NULL | _TRUE | _FALSE
+_NUMBER_START = frozenset("+-0123456789")  # of an int or a float
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
+
+
+_ALIAS = "使用了别名“*{}”。本系统不接受锚点和别名，请把被引用的内容直接写出来。"
 
 
 @dataclass(slots=True)
@@ -70,9 +72,8 @@ class LoadResult:
     findings: list[Finding]
 
 
-def _scalar(value: str, plain: bool) -> Any:
-    if not plain:
-        return value
+def _scalar(value: str) -> Any:
+    """The value of a plain scalar."""
     if value in _NULL:
         return None
     if value in _TRUE:
@@ -95,25 +96,32 @@ class _Refused(Exception):
 
 
 class _Frame:
-    """An open container: where it is, the key waiting for its value, keys seen."""
+    """An open container: where it is and the key waiting for its value."""
 
-    __slots__ = ("container", "flow", "is_map", "key", "path", "seen")
+    __slots__ = ("container", "flow", "is_map", "key", "path")
 
     def __init__(self, container: Any, path: Path_, flow: bool) -> None:
         self.container = container
         self.is_map = isinstance(container, dict)
         self.path = path
         self.key: str | None = None
-        self.seen: dict[str, tuple[int, int]] = {}
         self.flow = flow
 
 
 class _Builder:
-    """Values out of the parser's events, with positions and per-value checks."""
+    """Values out of the parser's events, with per-value checks.
+
+    Positions are not kept here: they are only needed to place a finding, so
+    ``positions`` finds them again from the text for a document that is asked.
+    """
 
     def __init__(self, path: str, text: str, max_nodes: int) -> None:
         self.path = path
-        self.doc = Document(path, None, text=text)
+        self.text = text
+        # Every string in document order, as ``Document.strings`` gives them: the
+        # text rules' walk, noted here for the price of an append.
+        self.strings: Strings = []
+        self.doc = Document(path, None, text=text, _strings=self.strings)
         self.findings: list[Finding] = []
         self.stack: list[_Frame] = []
         self.max_nodes = max_nodes
@@ -125,23 +133,99 @@ class _Builder:
         return _Refused(Finding(self.path, mark.line + 1, mark.column + 1, rule, message))
 
     def run(self, text: str) -> None:
-        # Events are pulled straight from the parser: yaml.parse's generator costs a
-        # call per event, and a registry is a few million events.
-        get_event = _Parser(text).get_event
+        # The hot path of loading, one turn per parser event (a registry is a few
+        # million): events pulled straight from the parser, the usual cases inline
+        # with locals, the rare ones in methods.
+        get_event = Parser(text).get_event
+        stack, blanks, strings = self.stack, self.doc.blanks, self.strings
+        max_nodes, widths = self.max_nodes, self.widths
+        nodes = 0
+        frame: _Frame | None = None
         while (ev := get_event()) is not None:
             kind = type(ev)
-            if kind is _MAP_END or kind is _SEQ_END:
-                self.stack.pop()
-            elif kind is _SCALAR or kind is _MAP_START or kind is _SEQ_START:
-                self.node(ev, kind)
+            if kind is _SCALAR:
+                nodes += 1
+                if ev.anchor is not None or ev.tag is not None or nodes > max_nodes:
+                    self.nodes = nodes
+                    self.admit(ev)
+                value = ev.value
+                if frame is None:
+                    self.root_scalar(ev)
+                    continue
+                if frame.is_map:
+                    key = frame.key
+                    if key is None:  # this scalar is a key
+                        if value in frame.container or value == "<<" or ev.style == '"':
+                            self.key(ev, frame)  # to be refused or looked at
+                        else:
+                            frame.key = value
+                        continue
+                    frame.key = None
+                    if ev.implicit[0] and (value in _WORDS or value[0] in _NUMBER_START):
+                        value = _scalar(value)
+                    frame.container[key] = value
+                    if value is None or value == "":
+                        blanks.append((*frame.path, key))
+                        if value is not None:
+                            strings.append((frame.path, key, value))
+                        continue
+                else:
+                    key = len(frame.container)
+                    if ev.implicit[0] and (value in _WORDS or value[0] in _NUMBER_START):
+                        value = _scalar(value)
+                    frame.container.append(value)
+                if type(value) is str:
+                    strings.append((frame.path, key, value))
+                    if value and (ev.style or widths or frame.flow or value[0] in CURLY_OPEN):
+                        self.check_value(ev, (*frame.path, key), value)
+            elif kind is _MAP_END or kind is _SEQ_END:
+                stack.pop()
+                frame = stack[-1] if stack else None
+            elif kind is _MAP_START or kind is _SEQ_START:
+                nodes += 1
+                if ev.anchor is not None or ev.tag is not None or nodes > max_nodes:
+                    self.nodes = nodes
+                    self.admit(ev)
+                frame = self.open(ev, kind, frame)
             elif kind is yaml.DocumentStartEvent:
                 self.document_start(ev)
             elif kind is yaml.AliasEvent:
+                raise self.refuse(ev.start_mark, "yaml-alias", _ALIAS.format(ev.anchor))
+
+    def root_scalar(self, ev: Any) -> None:
+        """A document that is one value (refused later: a record is a mapping)."""
+        value = _scalar(ev.value) if ev.implicit[0] else ev.value
+        self.doc.data = value
+        if type(value) is str and value and (ev.style or self.widths or value[0] in CURLY_OPEN):
+            self.check_value(ev, (), value)
+
+    def open(self, ev: Any, kind: type, frame: _Frame | None) -> _Frame:
+        """A new mapping or list, put in its container; its frame."""
+        value: Any = {} if kind is _MAP_START else []
+        if frame is None:
+            self.doc.data = value
+            here: Path_ = ()
+        elif frame.is_map:
+            key = frame.key
+            if key is None:
                 raise self.refuse(
                     ev.start_mark,
-                    "yaml-alias",
-                    f"使用了别名“*{ev.anchor}”。本系统不接受锚点和别名，请把被引用的内容直接写出来。",
+                    "yaml-complex-key",
+                    "字段名必须是普通文字，不能是列表或映射。请检查这一行的写法。",
                 )
+            frame.key = None
+            here = (*frame.path, key)
+            frame.container[key] = value
+        else:
+            here = (*frame.path, len(frame.container))
+            frame.container.append(value)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.refuse(
+                ev.start_mark, "yaml-too-deep", f"嵌套层级超过 {MAX_DEPTH} 层，请对照模板检查结构。"
+            )
+        new = _Frame(value, here, bool(ev.flow_style) and kind is _SEQ_START)
+        self.stack.append(new)
+        return new
 
     def document_start(self, ev: Any) -> None:
         self.documents += 1
@@ -179,72 +263,20 @@ class _Builder:
             "若想把数字写成文本，请用英文引号括起来。",
         )
 
-    def node(self, ev: Any, kind: type) -> None:
-        # The hot path of loading: one call per node, the rare cases in methods.
-        self.nodes += 1
-        if ev.anchor is not None or ev.tag is not None or self.nodes > self.max_nodes:
-            self.admit(ev)
-        mark = ev.start_mark
-        pos = (mark.line + 1, mark.column + 1)
-        stack = self.stack
-        frame = stack[-1] if stack else None
-        if kind is _SCALAR:
-            if frame is not None and frame.is_map and frame.key is None:
-                self.key(ev, frame, pos)
-                return
-            value = _scalar(ev.value, ev.implicit[0])
-        else:
-            value = {} if kind is _MAP_START else []
-        if frame is None:
-            self.doc.data = value
-            here: Path_ = ()
-        elif frame.is_map:
-            key = frame.key
-            if key is None:
-                raise self.refuse(
-                    mark,
-                    "yaml-complex-key",
-                    "字段名必须是普通文字，不能是列表或映射。请检查这一行的写法。",
-                )
-            frame.key = None
-            here = (*frame.path, key)
-            if value is None or value == "":
-                self.doc.blanks.append(here)
-            frame.container[key] = value
-        else:
-            here = (*frame.path, len(frame.container))
-            frame.container.append(value)
-        self.doc.value_pos[here] = pos
-        if kind is _SCALAR:
-            if (
-                type(value) is str
-                and value
-                and (ev.style or self.widths or (frame and frame.flow) or value[0] in CURLY_OPEN)
-            ):
-                self.check_value(ev, here, value)
-            return
-        if len(stack) >= MAX_DEPTH:
-            raise self.refuse(
-                mark, "yaml-too-deep", f"嵌套层级超过 {MAX_DEPTH} 层，请对照模板检查结构。"
-            )
-        stack.append(_Frame(value, here, bool(ev.flow_style) and kind is _SEQ_START))
-
-    def key(self, ev: Any, frame: _Frame, pos: tuple[int, int]) -> None:
+    def key(self, ev: Any, frame: _Frame) -> None:
         key = ev.value
-        if key in frame.seen:
-            first = frame.seen[key]
+        if key in frame.container:  # a key's value is stored before the next key comes
+            first, _ = positions(self.text, stop=ev.start_mark.index)[1][(*frame.path, key)]
             raise self.refuse(
                 ev.start_mark,
                 "yaml-duplicate-key",
-                f"字段“{key}”重复出现（第一次在第 {first[0]} 行）。请删除或合并重复的字段。",
+                f"字段“{key}”重复出现（第一次在第 {first} 行）。请删除或合并重复的字段。",
             )
         if key == "<<":
             raise self.refuse(
                 ev.start_mark, "yaml-merge-key", "不支持合并键“<<”。请把内容直接写出来。"
             )
-        frame.seen[key] = pos
         frame.key = key
-        self.doc.key_pos[(*frame.path, key)] = pos
         if ev.style == '"':
             self.invisible(ev, (*frame.path, key), key)
 

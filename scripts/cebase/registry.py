@@ -270,13 +270,12 @@ def _rule_for(name: str) -> str:
     return "layout"
 
 
-def _refusal(rel: str, entry: os.DirEntry[str], is_dir: bool) -> tuple[str, str]:
+def _refusal(where: layout.Place, entry: os.DirEntry[str], is_dir: bool) -> tuple[str, str]:
     """(rule, Chinese reason) when this entry may not be here, else ("", "")."""
     if entry.is_symlink():
         return "symlink", "不允许提交符号链接。请删除它，并把真实文件放在对应位置。"
     if not (is_dir or entry.is_file(follow_symlinks=False)):
         return "layout", "这不是普通文件或文件夹，请删除。"
-    where = layout.place(rel)
     if not where.ok:
         return _rule_for(entry.name), where.problem
     if (where.what in _FOLDERS) != is_dir:
@@ -287,8 +286,8 @@ def _refusal(rel: str, entry: os.DirEntry[str], is_dir: bool) -> tuple[str, str]
     return "", ""
 
 
-def _walk(folder: Path, rel: str, out: list[Finding]) -> Iterator[tuple[str, Path]]:
-    """Every allowed path under ``folder`` (depth first, by name) with its file;
+def _walk(folder: Path, rel: str, out: list[Finding]) -> Iterator[tuple[layout.Place, Path]]:
+    """Every allowed path under ``folder`` (depth first, by name), placed, with its file;
     a finding for every other one. The listing knows each entry's type, so a
     registry of thousands of folders costs no stat calls."""
     try:
@@ -299,11 +298,12 @@ def _walk(folder: Path, rel: str, out: list[Finding]) -> Iterator[tuple[str, Pat
     for entry in entries:
         child_rel = f"{rel}/{entry.name}"
         is_dir = entry.is_dir(follow_symlinks=False)
-        rule, why = _refusal(child_rel, entry, is_dir)
+        where = layout.place(child_rel)
+        rule, why = _refusal(where, entry, is_dir)
         if rule:
             out.append(Finding(shown_path(child_rel), 0, 0, rule, why))
             continue
-        yield child_rel, folder / entry.name
+        yield where, folder / entry.name
         if is_dir:
             yield from _walk(folder / entry.name, child_rel, out)
 
@@ -329,10 +329,9 @@ _NOTHING_TO_LOAD = frozenset(
 )
 
 
-def _add(reg: Registry, rel: str, file: Path) -> None:
+def _add(reg: Registry, where: layout.Place, file: Path) -> None:
     """Register one allowed path found by the walk."""
-    where = layout.place(rel)
-    what, uscc, cycle = where.what, where.uscc, where.cycle
+    rel, what, uscc, cycle = where.rel, where.what, where.uscc, where.cycle
     if what in _NOTHING_TO_LOAD:
         return
     if what == layout.CYCLE_FOLDER:
@@ -367,8 +366,8 @@ def scan(root: Path) -> Registry:
         if not (root / top).is_dir():
             _missing_top(reg, top)
             continue
-        for rel, file in _walk(root / top, top, reg.layout):
-            _add(reg, rel, file)
+        for where, file in _walk(root / top, top, reg.layout):
+            _add(reg, where, file)
     for inst in reg.institutions.values():
         if inst.record is None:
             reg.layout.append(

@@ -174,7 +174,7 @@ def prune_blanks(doc: Document, kind: str) -> None:
             parent = parent[part]
         if isinstance(parent, dict) and parent.get(key) in (None, ""):
             del parent[key]
-            doc.value_pos.pop(path, None)
+            doc.forget(path)
 
 
 def _leaf_errors(err: ValidationError) -> Iterator[ValidationError]:

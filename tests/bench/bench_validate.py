@@ -7,11 +7,16 @@ checks that it accepts the generated files (a tool that stops at an error is
 not doing the same work).
 check-jsonschema runs once per file kind, as a user would run it; cebase runs
 once over the whole registry and checks more (every rule, not just the schema).
+
+To compare two versions side by side on a busy machine, point CEBASE_BASELINE
+at the other checkout's ``scripts/`` folder: its cebase is timed in the same
+interleaved loop and gets its own columns.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -24,6 +29,7 @@ from synth import make_registry
 from cebase import schemas
 
 BIN = Path(sys.executable).parent
+BASELINE = os.environ.get("CEBASE_BASELINE")
 KIND_GLOBS = {
     "institution": "submissions/*/institution.yaml",
     "application": "submissions/*/*/application.yaml",
@@ -62,17 +68,21 @@ def verdicts_agree(root: Path, schema_files: dict[str, Path], files: dict[str, l
             )
 
 
-def timed(cmds: list[list[str]]) -> float:
+def timed(cmds: list[list[str]], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
     for cmd in cmds:
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env
+        )
     return time.perf_counter() - start
 
 
 def main(sizes: list[int], repeat: int = 3) -> None:
+    base_env = {**os.environ, "PYTHONPATH": BASELINE} if BASELINE else None
     print(
         f"{'N':>6} {'files':>7} {'cebase s':>9} {'check-jsonschema s':>19} {'ratio':>6}"
         f" {'paired ratio':>14}"
+        + (f" {'baseline s':>11} {'baseline ratio':>15}" if base_env else "")
     )
     with tempfile.TemporaryDirectory() as tmp:
         schemas_ = inline_schemas(Path(tmp))
@@ -88,15 +98,19 @@ def main(sizes: list[int], repeat: int = 3) -> None:
                 for k, fs in files.items()
                 if fs
             ]
-            # Interleaved, so that a busy machine slows both sides alike.
-            times: list[tuple[float, float]] = [(timed(ours), timed(theirs)) for _ in range(repeat)]
+            # Interleaved, so that a busy machine slows every side alike.
+            times = [
+                (timed(ours), timed(theirs), timed(ours, base_env) if base_env else 0.0)
+                for _ in range(repeat)
+            ]
             a = statistics.median(t[0] for t in times)
             b = statistics.median(t[1] for t in times)
             ratio = statistics.median(t[1] / t[0] for t in times)
-            print(
-                f"{n:>6} {total:>7} {a:>9.2f} {b:>19.2f} {b / a:>5.1f}× {ratio:>13.1f}×",
-                flush=True,
-            )
+            line = f"{n:>6} {total:>7} {a:>9.2f} {b:>19.2f} {b / a:>5.1f}× {ratio:>13.1f}×"
+            if base_env:
+                c = statistics.median(t[2] for t in times)
+                line += f" {c:>11.2f} {statistics.median(t[1] / t[2] for t in times):>14.1f}×"
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

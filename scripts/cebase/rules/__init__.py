@@ -39,6 +39,8 @@ class CycleIndex:
     maxima: Mapping[str, Decimal]  # rubric indicator id -> maximum score
     extensions: Extensions
     checklists: Mapping[str, Any] | None
+    # USCC -> its entries in the cycle's ``incumbents``, in file order (asked once per base)
+    incumbents: Mapping[str, list[Mapping[str, Any]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, reg: Registry, cycle_id: str) -> CycleIndex:
@@ -53,7 +55,15 @@ class CycleIndex:
             maxima={k: dec(i["max"]) for k, i in (indicators or {}).items() if "max" in i},
             extensions=Extensions(notice or {}),
             checklists=reg.cycle_data(cycle_id, Kind.CHECKLISTS),
+            incumbents=_by_uscc((notice or {}).get("incumbents") or []),
         )
+
+
+def _by_uscc(items: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for item in items:
+        out.setdefault(item.get("uscc"), []).append(item)
+    return out
 
 
 _NO_CYCLE = CycleIndex(None, None, None, {}, Extensions({}), None)

@@ -72,15 +72,13 @@ def _earlier(ctx: Context, uscc: str, cycle: str, specs: Specs) -> bool:
 
 def standing(ctx: Context, uscc: str, cycle: str) -> tuple[bool, Specs]:
     """Whether ``uscc`` is a certified base entering ``cycle``, and the specialties it holds."""
-    data = ctx.cycle(cycle) or {}
     specs: Specs = {}
     certified = _earlier(ctx, uscc, cycle, specs)
-    for inc in data.get("incumbents") or []:
-        if inc.get("uscc") == uscc:
-            certified = True
-            if "specialties" in inc:
-                specs = {}
-                _merge(specs, inc["specialties"])
+    for inc in ctx.index(cycle).incumbents.get(uscc, ()):
+        certified = True
+        if "specialties" in inc:
+            specs = {}
+            _merge(specs, inc["specialties"])
     return certified, specs
 
 
