@@ -60,6 +60,10 @@ class Document:
         """Line and column of each mapping key, by the path of its value."""
         return self._table()[1]
 
+    def changed(self) -> None:
+        """Values of ``data`` were replaced in place (sealed values opened or held)."""
+        self._strings = None  # walked again from the data if asked
+
     def forget(self, path: Path_) -> None:
         """The value at ``path`` was dropped from ``data``: it has no position any more."""
         self._strings = None  # walked again from the data if asked

@@ -72,7 +72,7 @@ class LoadResult:
     findings: list[Finding]
 
 
-def _scalar(value: str) -> Any:
+def plain_value(value: str) -> Any:
     """The value of a plain scalar."""
     if value in _NULL:
         return None
@@ -162,7 +162,7 @@ class _Builder:
                         continue
                     frame.key = None
                     if ev.implicit[0] and (value in _WORDS or value[0] in _NUMBER_START):
-                        value = _scalar(value)
+                        value = plain_value(value)
                     frame.container[key] = value
                     if value is None or value == "":
                         blanks.append((*frame.path, key))
@@ -172,7 +172,7 @@ class _Builder:
                 else:
                     key = len(frame.container)
                     if ev.implicit[0] and (value in _WORDS or value[0] in _NUMBER_START):
-                        value = _scalar(value)
+                        value = plain_value(value)
                     frame.container.append(value)
                 if type(value) is str:
                     strings.append((frame.path, key, value))
@@ -194,7 +194,7 @@ class _Builder:
 
     def root_scalar(self, ev: Any) -> None:
         """A document that is one value (refused later: a record is a mapping)."""
-        value = _scalar(ev.value) if ev.implicit[0] else ev.value
+        value = plain_value(ev.value) if ev.implicit[0] else ev.value
         self.doc.data = value
         if type(value) is str and value and (ev.style or self.widths or value[0] in CURLY_OPEN):
             self.check_value(ev, (), value)

@@ -315,10 +315,12 @@ class Keyring:
             if found is None:
                 facts.broken.append(path)
                 parent[key] = Sealed(value)
+                doc.changed()
                 continue
             if found != self.policy.expected():
                 facts.foreign.append((path, found))
             parent[key] = self._open(path, value, facts)
+            doc.changed()
         if facts != Facts():
             self.facts[doc.path] = facts
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .armour import is_armoured
-from .loader import Path_, _scalar, load_yaml_text
+from .loader import Path_, load_yaml_text, plain_value
 from .seal import EMPTY, open_value, seal_value, sealed_places
 
 try:  # the same parser as the loader
@@ -36,7 +36,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = None if isinstance(_scalar(data, True), str) else '"'
+    style = None if isinstance(plain_value(data), str) else '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
