@@ -10,13 +10,9 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .vocab import APPLICATION_DECISIONS, ASSESSMENT_DECISIONS, Decision, Kind
+from .vocab import Decision, Kind
 
 CENT = Decimal("0.01")
-
-# Older names of the decisions, kept for the modules that import them from here.
-EXCELLENT, PASS, RECTIFY, REVOKED = ASSESSMENT_DECISIONS
-PROPOSED, REFUSED, RETURNED = APPLICATION_DECISIONS
 
 
 def vetoes(review: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -75,14 +71,14 @@ def total(scores: Mapping[str, Decimal]) -> Decimal:
 def assessment_grade(score: Decimal, grades: Mapping[str, Any]) -> str:
     """优秀 / 合格 / 限期整改 by the cycle's thresholds (a score alone never revokes)."""
     if score >= dec(grades["excellent"]):
-        return EXCELLENT
+        return Decision.EXCELLENT
     if score >= dec(grades["pass"]):
-        return PASS
-    return RECTIFY
+        return Decision.PASS
+    return Decision.RECTIFY
 
 
 def application_decision(score: Decimal, threshold: float | int) -> str:
-    return PROPOSED if score >= dec(threshold) else REFUSED
+    return Decision.PROPOSED if score >= dec(threshold) else Decision.REFUSED
 
 
 def review_total(
@@ -105,7 +101,11 @@ def expected_decision(
     if found:
         names = {v["id"]: v["name"] for v in rubric.get("vetoes", [])}
         which = "、".join(names.get(v["item"], v["item"]) for v in found)
-        return (REFUSED if subject == Kind.APPLICATION else REVOKED), None, f"一票否决：{which}"
+        return (
+            (Decision.REFUSED if subject == Kind.APPLICATION else Decision.REVOKED),
+            None,
+            f"一票否决：{which}",
+        )
     score = review_total(review, rubric, cycle)
     if score is None:
         return None, None, "尚无专家评分"
