@@ -257,6 +257,11 @@
     });
     box.appendChild(errorSlot(id + "-err"));
     ctx.fields[path] = { input: box.querySelector("input"), error: box.lastChild };
+    return group(box, children, required);
+  }
+
+  // A mapping of child fields: absent when empty unless required.
+  function group(box, children, required) {
     return {
       el: box,
       get: function () {
@@ -282,15 +287,7 @@
     box.appendChild(errorSlot(id + "-err"));
     ctx.fields[path] = { input: box.querySelector("input, select, textarea"), error: box.lastChild };
     linkLevels(ctx, children);
-    return {
-      el: box,
-      get: function () {
-        var out = {};
-        Object.keys(children).forEach(function (k) { var v = children[k].get(); if (v !== undefined) out[k] = v; });
-        return Object.keys(out).length || required ? out : undefined;
-      },
-      set: function (v) { Object.keys(children).forEach(function (k) { children[k].set((v || {})[k]); }); },
-    };
+    return group(box, children, required);
   }
 
   /** A specialty and its levels side by side: offer only the catalogue's levels. */
