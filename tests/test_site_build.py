@@ -385,3 +385,54 @@ def test_a_wheel_install_builds_the_demo_from_another_folder(tmp_path):
         p.name for p in (REPO / "schemas").glob("*.schema.json")
     )
     assert (site / "guide" / "index.html").is_file() and (site / "assets/js/search.js").is_file()
+
+
+def _wrong_uscc(root: Path) -> None:
+    """An error only a rule sees: the record's USCC is not its folder's."""
+    inst = root / "submissions" / "12650102DEM0B0022P" / "institution.yaml"
+    text = inst.read_text("utf-8")
+    assert 'uscc: "12650102DEM0B0022P"' in text
+    inst.write_text(text.replace("12650102DEM0B0022P", "91650102000000019F", 1), "utf-8")
+
+
+def test_rules_beside_the_pages_give_the_same_site(site, tmp_path, monkeypatch):
+    """Loading in two processes and the rules in a third give the same bytes."""
+    from cebase import speed, validate
+    from cebase.site.build import build_site
+
+    if not speed.available():
+        pytest.skip("another thread is running in this test process; forking is refused")
+    monkeypatch.setattr(validate, "SPLIT_AT", 0)
+    result = build_site(EXAMPLES, tmp_path / "split", DEMO_NOW, git_dates=False)
+    assert result.ok, [f.location() for f in result.findings]
+    assert _tree(tmp_path / "split") == _tree(site)
+
+
+@pytest.mark.parametrize("split_at", [0, 10**9])
+def test_a_rule_error_stops_the_build_before_the_engine(demo_copy, tmp_path, monkeypatch, split_at):
+    from cebase import validate
+    from cebase.site import build
+
+    _wrong_uscc(demo_copy)
+    monkeypatch.setattr(validate, "SPLIT_AT", split_at)
+    rendered = []
+    monkeypatch.setattr(build.engines, "render", lambda *a: rendered.append(a))
+    result = build.build_site(demo_copy, tmp_path / "site", DEMO_NOW, git_dates=False)
+    assert not result.ok
+    assert [f.rule for f in result.findings if f.severity.name == "ERROR"] == ["folder-uscc"]
+    assert rendered == []
+    assert not (tmp_path / "site").exists()
+
+
+def test_statuses_that_stumble_on_a_refused_registry_report_the_rules(demo_copy, tmp_path):
+    from cebase.site.build import build_site
+
+    def stumbles(reg, now):
+        raise KeyError("a value the rules refused")
+
+    _wrong_uscc(demo_copy)
+    result = build_site(demo_copy, tmp_path / "site", DEMO_NOW, evaluate=stumbles, git_dates=False)
+    assert not result.ok
+    assert "folder-uscc" in {f.rule for f in result.findings}
+    with pytest.raises(KeyError):  # on a clean registry the failure is ours, and shown
+        build_site(EXAMPLES, tmp_path / "site", DEMO_NOW, evaluate=stumbles, git_dates=False)

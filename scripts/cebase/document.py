@@ -93,6 +93,13 @@ class Document:
             p = p[:-1]
         return self.value_pos.get((), (1, 1))
 
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        # Sent to another process without its strings: walking the data again
+        # there, when a rule asks, costs less than pickling them.
+        state = {name: getattr(self, name) for name in self.__slots__}
+        state["_strings"] = None
+        return None, state
+
     def strings(self) -> Strings:
         """Every string of the data as (path of its container, key, text), in document order.
 

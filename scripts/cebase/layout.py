@@ -9,6 +9,7 @@ refuses it: no folder is skipped silently.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -124,6 +125,7 @@ class Place:
         return self.what is not None
 
 
+@functools.lru_cache(maxsize=4096)  # a scan asks about the same folder names again and again
 def bad_part(part: str) -> str:
     """Chinese: what is wrong with one path part ('' when nothing)."""
     if not part or part in (".", ".."):

@@ -383,12 +383,13 @@ def load_yaml_bytes(path: str, raw: bytes, kind: str | None = None) -> LoadResul
     return load_yaml_text(path, text, max_nodes=LARGE_NODES if large else MAX_NODES)
 
 
+def unreadable(relpath: str) -> Finding:
+    return Finding(relpath, 0, 0, "file-unreadable", "无法读取此文件，请确认它是普通文件。")
+
+
 def load_yaml_file(file: Path, relpath: str, kind: str | None = None) -> LoadResult:
     try:
         raw = file.read_bytes()
     except OSError:
-        return LoadResult(
-            None,
-            [Finding(relpath, 0, 0, "file-unreadable", "无法读取此文件，请确认它是普通文件。")],
-        )
+        return LoadResult(None, [unreadable(relpath)])
     return load_yaml_bytes(relpath, raw, kind)

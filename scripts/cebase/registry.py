@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,14 +22,13 @@ from . import layout, schemas
 from .document import Document
 from .findings import Finding, Severity
 from .idcodes import find_citizen_ids, redact_ids
-from .layout import ATTACHMENTS, CYCLE_FILES, SELF_REPORT, SUBMISSION_FILES
-from .loader import load_yaml_file
-from .seal import PLAIN, Keyring, SealedFile, read_policy
+from .loader import load_yaml_file, unreadable
+from .seal import PLAIN, Facts, Keyring, SealedFile, read_policy
 from .textcheck import check_text
 
-__all__ = ["ATTACHMENTS", "CYCLE_FILES", "SELF_REPORT", "SUBMISSION_FILES"]
-
 SELF_REPORT_MAX_BYTES = 256 * 1024
+# A record's document, load findings, schema verdict and sealed-field facts.
+Loaded = tuple[Document | None, list[Finding], bool, Facts | None]
 
 
 @dataclass
@@ -80,6 +79,17 @@ class Record:
             self._matches = doc is not None and (self.keys or PLAIN).is_valid(doc, self.kind)
         return self._matches
 
+    def loaded(self) -> Loaded:
+        """What loading made of this record, to be handed over by another process."""
+        facts = self.keys.facts.get(self.relpath) if self.keys is not None else None
+        return self.doc, self.load_findings, self.matches_schema, facts
+
+    def adopt(self, state: Loaded) -> None:
+        """Take what another process's ``loaded`` gave, as if loaded here."""
+        self._doc, self._findings, self._matches, facts = state
+        if facts is not None and self.keys is not None:
+            self.keys.facts[self.relpath] = facts
+
     @property
     def valid(self) -> bool:
         """Loaded cleanly and matching its schema: what trusts the shape may read it.
@@ -104,10 +114,7 @@ class TextFile:
             try:
                 raw = self.file.read_bytes()
             except OSError:
-                unreadable = Finding(
-                    self.relpath, 0, 0, "file-unreadable", "无法读取此文件，请确认它是普通文件。"
-                )
-                self._loaded = (None, [unreadable])
+                self._loaded = (None, [unreadable(self.relpath)])
             else:
                 self._loaded = check_text(self.relpath, raw, max_bytes=SELF_REPORT_MAX_BYTES)
         return self._loaded
@@ -381,15 +388,3 @@ def scan(root: Path) -> Registry:
             )
     reg.unlock(Keyring(read_policy(root)))
     return reg
-
-
-def select(reg: Registry, paths: Iterable[str]) -> set[str]:
-    """Relative paths of the records under any of ``paths``."""
-    wanted = [p.strip("/") for p in paths]
-    chosen = set()
-    for rec in reg.records():
-        if any(
-            rec.relpath == w or rec.relpath.startswith(w + "/") or w in ("", ".") for w in wanted
-        ):
-            chosen.add(rec.relpath)
-    return chosen

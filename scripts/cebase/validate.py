@@ -8,15 +8,14 @@ use it. The result holds every finding and which records are valid.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import schemas
+from . import schemas, speed
 from .findings import Finding
-from .registry import Record, Registry, scan, select
+from .registry import Record, Registry, scan
 from .rules import RULES, Context, run_rules
 from .seal import Keyring
 
@@ -77,10 +76,10 @@ def check_record(rec: Record, ctx: Context) -> tuple[list[Finding], bool]:
     return found, rec.valid
 
 
-def records_for(reg: Registry, paths: Iterable[str] | None) -> Iterator[Record]:
-    chosen = None if paths is None else select(reg, paths)
+def records_for(reg: Registry, paths: list[str] | None) -> Iterator[Record]:
+    """The records under any of ``paths`` (all when None)."""
     for rec in reg.records():
-        if chosen is None or rec.relpath in chosen:
+        if _in(rec.relpath, paths):
             yield rec
 
 
@@ -113,6 +112,78 @@ def _unmatched(reg: Registry, paths: list[str], records: list[Record]) -> list[F
     return out
 
 
+# Below this many records a second process costs more than it saves.
+SPLIT_AT = 400
+
+
+@dataclass
+class Loaded:
+    """Records loaded and put to their schema; the rules not yet run."""
+
+    reg: Registry
+    records: list[Record]
+    wanted: list[str] | None
+
+    def valid(self) -> frozenset[str]:
+        return frozenset(r.relpath for r in self.records if r.valid)
+
+
+def _load_inline(records: list[Record], progress: Progress | None, step: int, total: int) -> None:
+    for count, rec in enumerate(records, 1):
+        rec.matches_schema  # noqa: B018 - loads the record and asks its schema
+        if progress is not None and count % 250 == 0:
+            progress(min(count * step, total - 1), total)
+
+
+def load(
+    reg: Registry,
+    paths: Iterable[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    split: bool | None = None,
+) -> Loaded:
+    """Load the records under ``paths`` (all when None) and ask each its schema.
+
+    A large registry is loaded by two processes, each taking every other
+    record (``split``: force or forbid it); the child's values come back whole.
+    """
+    wanted = None if paths is None else [p.strip("/") for p in paths]
+    records = list(records_for(reg, wanted))
+    split = len(records) >= SPLIT_AT if split is None else split
+    theirs = records[1::2] if split else []
+    with speed.no_gc_pauses():
+        child = speed.Child(lambda: [r.loaded() for r in theirs]) if theirs else None
+        try:
+            _load_inline(
+                records[::2] if split else records, progress, 2 if split else 1, len(records)
+            )
+            states = child.result() if child is not None else None
+        finally:
+            if child is not None:
+                child.close()
+        if states is None:  # no child, or it failed: load its share here
+            _load_inline(theirs, None, 1, len(records))
+        else:
+            for rec, state in zip(theirs, states, strict=True):
+                rec.adopt(state)
+    if progress is not None and records:
+        progress(len(records), len(records))
+    return Loaded(reg, records, wanted)
+
+
+def check(loaded: Loaded, now: date | None = None) -> Result:
+    """The rules over loaded records, merged with what loading and the schema found."""
+    reg, records, wanted = loaded.reg, loaded.records, loaded.wanted
+    findings = [f for f in reg.layout if _in(f.path, wanted)]
+    if wanted is not None:
+        findings += _unmatched(reg, wanted, records)
+    ctx = Context.build(reg, now)
+    with speed.no_gc_pauses():
+        for rec in records:
+            findings += check_record(rec, ctx)[0]
+    return Result(sorted(set(findings)), len(records), loaded.valid())
+
+
 def validate(
     reg: Registry,
     paths: Iterable[str] | None = None,
@@ -124,40 +195,36 @@ def validate(
 
     ``progress(done, total)`` is called now and then on long runs.
     """
-    wanted = None if paths is None else [p.strip("/") for p in paths]
-    records = list(records_for(reg, wanted))
-    findings = [f for f in reg.layout if _in(f.path, wanted)]
-    if wanted is not None:
-        findings += _unmatched(reg, wanted, records)
-    ctx = Context.build(reg, now)
-    valid = set()
-    with _no_gc_pauses():
-        for count, rec in enumerate(records, 1):
-            found, ok = check_record(rec, ctx)
-            findings += found
-            if ok:
-                valid.add(rec.relpath)
-            if progress is not None and (count % 250 == 0 or count == len(records)):
-                progress(count, len(records))
-    return Result(sorted(set(findings)), len(records), frozenset(valid))
+    return check(load(reg, paths, progress=progress), now)
 
 
-class _no_gc_pauses:
-    """Pause the cyclic garbage collector while a registry is loaded and checked.
+class Checking:
+    """The rules of loaded records, run beside the caller in a forked child.
 
-    Loading makes millions of small objects (values, positions) that live to
-    the end of the run and make no cycles; the collector would scan them again
-    and again (measured: about 4% of a validation at 2,000 institutions). It
-    is back on, as it was found, when the block ends.
+    The site build makes statuses and pages meanwhile (they read values the
+    schema accepted, which do not wait for the rules) and asks ``result()``
+    before the engine runs. A small registry, or a failed child, is checked
+    inline when the result is asked.
     """
 
-    def __enter__(self) -> None:
-        self.was = gc.isenabled()
-        gc.disable()
+    def __init__(self, loaded: Loaded, now: date | None) -> None:
+        self.loaded, self.now = loaded, now
+        big = len(loaded.records) >= SPLIT_AT
+        self.child = speed.Child(lambda: check(loaded, now)) if big else None
+        self._result: Result | None = None
+
+    def result(self) -> Result:
+        if self._result is None:
+            got = self.child.result() if self.child is not None else None
+            self._result = got if got is not None else check(self.loaded, self.now)
+        return self._result
+
+    def __enter__(self) -> Checking:
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.was:
-            gc.enable()
+        if self.child is not None:
+            self.child.close()
 
 
 def validate_root(

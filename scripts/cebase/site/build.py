@@ -23,10 +23,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import speed
 from ..findings import Finding, has_errors
 from ..model import BaseStatus
 from ..registry import Registry, scan
-from ..validate import validate
+from ..validate import Checking, Result, load
 from . import engine as engines
 from . import opendata, search
 from .collect import SiteData, collect
@@ -117,8 +118,13 @@ def write_site(
     site_url: str | None = None,
     engine: str | None = None,
     watch: Stopwatch | None = None,
+    verdict: Callable[[], object] | None = None,
 ) -> int:
-    """Stage, render, index and swap in the site for ``data``; returns the number of pages."""
+    """Stage, render, index and swap in the site for ``data``; returns the number of pages.
+
+    ``verdict`` is asked once the pages are staged, before the engine runs: it
+    raises to stop the build.
+    """
     name = engines.engine_name(engine)
     out = out.resolve()
     watch = Stopwatch() if watch is None else watch
@@ -127,6 +133,8 @@ def write_site(
         with watch.stage("pages"):
             pages = stage(data, docs, site_url)
             config = engines.write_config(work, docs, site, footer(data), site_url)
+        if verdict is not None:
+            verdict()
         with watch.stage("engine"):
             engines.render(config, now, name)
         with watch.stage("search"):
@@ -144,6 +152,14 @@ def _messages(data: SiteData) -> list[str]:
     return [f"提示：{years} 年的法定节假日安排尚未收录，公示期按周一至周五计算。"]
 
 
+class _Refused(Exception):
+    """The rules found errors: nothing is rendered or swapped in."""
+
+    def __init__(self, checked: Result) -> None:
+        super().__init__("registry has errors")
+        self.checked = checked
+
+
 def build_site(
     root: Path,
     out: Path,
@@ -156,22 +172,58 @@ def build_site(
 ) -> BuildResult:
     """Validate the registry at ``root``; if clean, build its site into ``out``.
 
-    One process, in order: a second process rendering beside the validation
-    did not pay on a two-core machine (tests/bench/bench_site.py, --inline).
+    The records are loaded and put to their schema first; the rules then run
+    beside the statuses and the staged pages (``validate.Checking``), and the
+    engine starts only once they found no error.
     """
     watch = Stopwatch()
     with watch.stage("validate"):
-        reg = scan(root)
-        checked = validate(reg, now=now)
-    if has_errors(checked.findings):
-        return BuildResult(False, checked.findings, checked.files, timings=watch)
+        loaded = load(scan(root))
+    with speed.frozen_heap(), Checking(loaded, now) as checking:
+
+        def verdict() -> Result:
+            with watch.stage("rules"):  # waiting for them, when they ran beside
+                checked = checking.result()
+            if has_errors(checked.findings):
+                raise _Refused(checked)
+            return checked
+
+        try:
+            return _build(
+                loaded.reg, out, now, verdict, watch, evaluate, site_url, git_dates, engine
+            )
+        except _Refused as refused:
+            checked = refused.checked
+        except Exception:
+            checked = checking.result()
+            if not has_errors(checked.findings):
+                raise
+            # the statuses or pages stumbled on a registry the rules refuse: report that
+    return BuildResult(False, checked.findings, checked.files, timings=watch)
+
+
+def _build(
+    reg: Registry,
+    out: Path,
+    now: date,
+    verdict: Callable[[], Result],
+    watch: Stopwatch,
+    evaluate: Evaluate | None,
+    site_url: str | None,
+    git_dates: bool,
+    engine: str | None,
+) -> BuildResult:
     with watch.stage("status"):
         statuses = (evaluate or _default_evaluate())(reg, now)
         data = collect(reg, statuses, now, git_dates=git_dates)
     messages = _messages(data)
     try:
-        pages = write_site(data, out, now, site_url=site_url, engine=engine, watch=watch)
+        pages = write_site(
+            data, out, now, site_url=site_url, engine=engine, watch=watch, verdict=verdict
+        )
     except BuildFailed as exc:
+        checked = verdict()
         messages.append(str(exc))
         return BuildResult(False, checked.findings, checked.files, messages, timings=watch)
+    checked = verdict()
     return BuildResult(True, checked.findings, checked.files, messages, pages, watch)

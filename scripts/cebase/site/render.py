@@ -7,6 +7,7 @@ relative to it, so the site works from any folder.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +52,10 @@ def environment() -> Environment:
     return env
 
 
+# Pages of one folder link to the same few places: the path arithmetic is done once.
+_relpath = functools.lru_cache(maxsize=65536)(posixpath.relpath)
+
+
 class Writer:
     """Renders pages into the staging docs folder and counts them."""
 
@@ -64,7 +69,7 @@ class Writer:
 
         def u(target: str) -> str:
             target, _, query = target.partition("?")
-            rel = posixpath.relpath(target, here or ".")
+            rel = _relpath(target, here or ".")
             return rel + ("?" + query if query else "")
 
         text = self.env.get_template(p.template).render(u=u, **p.context)

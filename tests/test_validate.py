@@ -1,0 +1,92 @@
+"""One pass, one result: loading in two processes or one, the rules beside or inline, agree."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cebase import speed, validate
+from cebase.registry import scan
+
+from .conftest import DEMO_DATE, EXAMPLES, FIXTURES
+
+NOW = date.fromisoformat(DEMO_DATE)
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """The demo with the golden "everything wrong" submission and sealed records beside it."""
+    root = tmp_path / "registry"
+    shutil.copytree(EXAMPLES, root)
+    shutil.copytree(
+        FIXTURES / "golden" / "everything-wrong" / "submissions",
+        root / "submissions",
+        dirs_exist_ok=True,
+    )
+    return root
+
+
+@pytest.fixture
+def single_thread() -> None:
+    if not speed.available():
+        pytest.skip("another thread is running in this test process; forking is refused")
+
+
+def _loaded_values(loaded: validate.Loaded) -> list[tuple]:
+    return [
+        (r.relpath, r.data, r.load_findings, r.matches_schema, r.doc and r.doc.strings())
+        for r in loaded.records
+    ]
+
+
+def test_two_processes_load_what_one_loads(mixed: Path, single_thread: None) -> None:
+    one = validate.load(scan(mixed), split=False)
+    two = validate.load(scan(mixed), split=True)
+    assert _loaded_values(two) == _loaded_values(one)
+    assert validate.check(two, NOW) == validate.check(one, NOW)
+    assert any(f.rule.startswith("schema-") for f in validate.check(two, NOW).findings)
+
+
+def test_the_rules_beside_give_the_result_inline(
+    mixed: Path, single_thread: None, monkeypatch
+) -> None:
+    inline = validate.validate(scan(mixed), now=NOW)
+    monkeypatch.setattr(validate, "SPLIT_AT", 0)
+    with validate.Checking(validate.load(scan(mixed)), NOW) as checking:
+        assert checking.child is not None and checking.child.pid
+        assert checking.result() == inline
+    assert inline.findings and inline.valid
+
+
+def test_a_failed_child_is_made_good_inline(mixed: Path, monkeypatch) -> None:
+    class Failing:
+        pid = 0
+
+        def __init__(self, work) -> None:
+            pass
+
+        def result(self):
+            return None
+
+        def close(self) -> None:
+            pass
+
+    inline = validate.validate(scan(mixed), now=NOW)
+    monkeypatch.setattr(validate.speed, "Child", Failing)
+    monkeypatch.setattr(validate, "SPLIT_AT", 0)
+    loaded = validate.load(scan(mixed))
+    assert validate.check(loaded, NOW) == inline
+    with validate.Checking(validate.load(scan(mixed)), NOW) as checking:
+        assert checking.result() == inline
+
+
+def test_progress_reaches_the_total_once(mixed: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    validate.validate(scan(mixed), now=NOW, progress=lambda d, t: seen.append((d, t)))
+    total = seen[-1][1]
+    assert seen[-1] == (total, total)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert sum(1 for d, t in seen if d == t) == 1
