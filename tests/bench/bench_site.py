@@ -55,6 +55,7 @@ from datetime import date
 from pathlib import Path
 sys.path.insert(0, sys.argv[1] + "/scripts")
 logging.getLogger("mkdocs").setLevel(logging.ERROR)
+from cebase.site.build import build_site
 t0 = time.perf_counter()
 r = build_site(Path(sys.argv[2]), Path(sys.argv[3]), date(2025, 12, 22), git_dates=False)
 secs = time.perf_counter() - t0
