@@ -20,6 +20,7 @@ from markupsafe import Markup
 from .findings import Finding
 from .registry import Registry, Submission
 from .scoring import CENT, dec, indicator_scores, total
+from .vocab import chinese_date
 
 FORMS = {
     "1": ("application", "乌鲁木齐市专业技术人员继续教育基地申报表"),
@@ -61,8 +62,7 @@ def cn_date(text: str | None) -> str:
     """2025-11-05 → 2025年11月5日 (as forms are dated); blank stays blank for handwriting."""
     if not text:
         return "　　年　　月　　日"
-    d = date.fromisoformat(str(text))
-    return f"{d.year}年{d.month}月{d.day}日"
+    return chinese_date(date.fromisoformat(str(text)))
 
 
 def yuan(value: Any) -> str:

@@ -122,6 +122,11 @@ class Due:
         return "截止（已获延期）" if self.extension else "截止"
 
 
+def chinese_date(day: date) -> str:
+    """2025-12-08 as the bureau writes it: 2025年12月8日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def parse_day(value: Any) -> date | None:
     """A ``YYYY-MM-DD`` string as a date; anything else is None (the schema reports it)."""
     if isinstance(value, date) and not isinstance(value, datetime):

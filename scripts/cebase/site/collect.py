@@ -18,7 +18,15 @@ from ..model import CERTIFIED_STATUSES, BaseStatus, Status
 from ..privacy import public_view
 from ..registry import Registry
 from ..status import Batch, NoticeItem, NoticeKind, notices
-from ..vocab import ASSESSMENT_DECISIONS, KIND_NAMES, Decision, Kind, parse_day, sorted_levels
+from ..vocab import (
+    ASSESSMENT_DECISIONS,
+    KIND_NAMES,
+    Decision,
+    Kind,
+    chinese_date,
+    parse_day,
+    sorted_levels,
+)
 from ..workdays import WorkCalendar, calendar_of
 
 # Public label of a status in the directory: the public needs "is it a base", not the queue.
@@ -229,8 +237,7 @@ def _uncovered(batches: Iterable[Batch], cal: WorkCalendar) -> set[int]:
 
 
 def zh_date(day: str) -> str:
-    d = date.fromisoformat(day)
-    return f"{d.year}年{d.month}月{d.day}日"
+    return chinese_date(date.fromisoformat(day))
 
 
 def _title(b: Batch, cycle: Mapping[str, Any]) -> str:

@@ -201,7 +201,6 @@ def notices(data: SiteData) -> Iterator[Page]:
         yield page(
             f"notices/{n.id}.md",
             "notice.md.j2",
-            notice=n,
             n=n,
             cycle=cyc,
             basis=_basis(cyc),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import posixpath
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from .. import escape
+from ..vocab import chinese_date, parse_day
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,8 @@ def page(path: str, template: str, **context: Any) -> Page:
 
 
 def zhdate(value: str) -> str:
-    try:
-        d = date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    return f"{d.year}年{d.month}月{d.day}日"
+    day = parse_day(str(value))
+    return chinese_date(day) if day is not None else str(value)
 
 
 def environment() -> Environment:
