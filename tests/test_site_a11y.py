@@ -47,6 +47,7 @@ def pages(site: Path) -> list[str]:
         "data/index.html",
         "guide/index.html",
         "guide/fields/application.html",
+        "forms/scans.html",
         "about/index.html",
     ]
 

@@ -77,6 +77,7 @@ def open_data(data: SiteData, w: Writer, site_url: str) -> None:
     w.write("data/deadlines.ics", opendata.deadlines_ics(data))
     w.write("notices/feed.xml", opendata.atom_feed(data, site_url))
     w.write("forms/recipients.json", opendata.recipients_json(data))
+    w.write("forms/attachments.json", opendata.attachments_json())
 
 
 def publish_schemas(site: Path) -> None:

@@ -59,7 +59,11 @@ def _nav(docs: Path) -> list[Any]:
         {"专业目录": "specialties/index.md"},
         {"公示公告": "notices/index.md"},
         {"统计": "stats.md"},
-        {"在线填表": have("forms/index.md", *(f"forms/{k}.md" for k in FORM_KINDS))},
+        {
+            "在线填表": have(
+                "forms/index.md", *(f"forms/{k}.md" for k in FORM_KINDS), "forms/scans.md"
+            )
+        },
         {"办事指南": guide},
         {"开放数据": "data/index.md"},
         {"关于": have("about/index.md", "about/privacy.md")},

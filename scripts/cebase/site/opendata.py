@@ -14,6 +14,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
+from .. import layout
 from .collect import Base, Notice, SiteData
 
 SCHEMA_VERSION = "1.0"
@@ -47,6 +48,20 @@ def _dump(obj: Any) -> bytes:
 def recipients_json(data: SiteData) -> bytes:
     """The public keys the forms seal personal fields to (none: the registry is plain)."""
     return _dump({"recipients": list(data.recipients)})
+
+
+def attachments_json() -> bytes:
+    """What the scan-sealing page checks before it seals a file, as the registry checks it."""
+    return _dump(
+        {
+            "max_bytes": layout.ATTACHMENT_MAX_BYTES,
+            "sealed_suffix": layout.SEALED_SUFFIX,
+            "types": {
+                ext: {"name": layout.TYPE_NAMES[ext], "magic": [m.hex() for m in magic]}
+                for ext, magic in layout.MAGIC.items()
+            },
+        }
+    )
 
 
 def base_record(b: Base) -> dict[str, Any]:
