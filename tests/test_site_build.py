@@ -400,8 +400,9 @@ def test_rules_beside_the_pages_give_the_same_site(site, tmp_path, monkeypatch):
     from cebase import speed, validate
     from cebase.site.build import build_site
 
+    monkeypatch.setattr(speed, "cores", lambda: 2)  # the mechanics, on any machine
     if not speed.available():
-        pytest.skip("another thread is running in this test process; forking is refused")
+        pytest.skip("another thread runs in this test process: forking is refused")
     monkeypatch.setattr(validate, "SPLIT_AT", 0)
     result = build_site(EXAMPLES, tmp_path / "split", DEMO_NOW, git_dates=False)
     assert result.ok, [f.location() for f in result.findings]
@@ -410,10 +411,11 @@ def test_rules_beside_the_pages_give_the_same_site(site, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("split_at", [0, 10**9])
 def test_a_rule_error_stops_the_build_before_the_engine(demo_copy, tmp_path, monkeypatch, split_at):
-    from cebase import validate
+    from cebase import speed, validate
     from cebase.site import build
 
     _wrong_uscc(demo_copy)
+    monkeypatch.setattr(speed, "cores", lambda: 2)
     monkeypatch.setattr(validate, "SPLIT_AT", split_at)
     rendered = []
     monkeypatch.setattr(build.engines, "render", lambda *a: rendered.append(a))

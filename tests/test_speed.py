@@ -12,9 +12,10 @@ from cebase import speed
 
 
 @pytest.fixture
-def single_thread() -> None:
+def single_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(speed, "cores", lambda: 2)  # the mechanics, on any machine
     if not speed.available():
-        pytest.skip("another thread is running in this test process; forking is refused")
+        pytest.skip("another thread runs in this test process: forking is refused")
 
 
 def test_answer_comes_from_another_process(single_thread: None) -> None:
@@ -87,3 +88,15 @@ def test_no_fork_while_another_thread_runs() -> None:
     finally:
         stop.set()
         helper.join()
+
+
+def test_no_child_on_one_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(speed, "cores", lambda: 1)
+    assert not speed.available()
+    child = speed.Child(os.getpid)
+    assert child.pid == 0
+    assert child.result() is None
+
+
+def test_cores_counts_what_this_process_may_use() -> None:
+    assert 1 <= speed.cores() <= (os.cpu_count() or 1)

@@ -10,9 +10,10 @@ the loaded values. Each earns its place in a benchmark (``tests/bench/bench_site
   is millions of long-lived objects that make no cycles, and each full
   collection would walk them all again.
 
-Nothing depends on the child: where ``fork`` is missing, where threads are
-running (forking them is unsafe), or when the child fails in any way, the
-caller is told (``None``) and does the work itself.
+Nothing depends on the child: on one CPU (a child would only compete), where
+``fork`` is missing, where threads are running (forking them is unsafe), or
+when the child fails in any way, the caller is told (``None``) and does the
+work itself.
 """
 
 from __future__ import annotations
@@ -29,9 +30,17 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+def cores() -> int:
+    """CPUs this process may run on (a container may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity call on this system
+        return os.cpu_count() or 1
+
+
 def available() -> bool:
-    """Can a child be forked safely here (a POSIX system, no other thread running)?"""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """Would a child pay, and can it be forked safely: a second CPU, ``fork``, no other thread?"""
+    return hasattr(os, "fork") and cores() > 1 and threading.active_count() == 1
 
 
 class Child(Generic[T]):
