@@ -206,7 +206,7 @@ def test_the_tracking_issue_over_the_notice_window(
     state = run("2025-11-04")
     (issue,) = state["issues"]
     assert issue["title"] == "继续教育基地待办提醒（2026 年度）" and issue["state"] == "OPEN"
-    assert "<!-- cebase-remind {" in issue["body"] and "@" not in issue["body"]
+    assert "<!-- cebase-remind z:" in issue["body"] and "@" not in issue["body"]
     (first,) = issue["comments"]
     assert mentioned(first) and run.summary.read_text("utf-8") == issue["body"]
 

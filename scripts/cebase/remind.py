@@ -5,7 +5,7 @@ re-deriving a status) and lists, for one cycle, what each institution still has
 to file and by when, what the bureau has to act on, and which maintainers are
 due a mention. Mentions are made when something first becomes due (the cycle
 opens) and again 3 and 1 working days before its deadline, never more often:
-the tracking record (a hidden JSON block in the tracking issue's body) remembers
+the tracking record (a hidden, compressed JSON block in the tracking issue's body) remembers
 every mention made, and this module reads and writes it. Nothing here reads
 the clock or the network: the date is a parameter, the records come through
 the registry the status engine has already loaded.
@@ -13,16 +13,16 @@ the registry the status engine has already loaded.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from . import vocab
 from .model import BaseStatus, Stage, Status
 from .registry import Record, Registry
+from .tracking import Tracking
 from .workdays import WorkCalendar, calendar_of
 
 # What an institution can owe, and how a reminder names it.
@@ -46,13 +46,6 @@ BUREAU_WAITING = frozenset(
     {Status.SUBMITTED, Status.SELF_INSPECTION_FILED, Status.UNDER_REVIEW, Status.OVERDUE}
 )
 LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
-MARK = "<!-- cebase-remind "
-BLOCK = re.compile(re.escape(MARK) + r"(.*?) -->", re.DOTALL)
-RECORD_VERSION = 1
-
-
-class RecordError(ValueError):
-    """The tracking record cannot be read (a Chinese message for the user)."""
 
 
 @dataclass(frozen=True)
@@ -102,19 +95,6 @@ class Mention:
 
 
 @dataclass
-class Tracking:
-    """What the tracking issue remembers: every mention made, per institution."""
-
-    cycle: str
-    mentioned: dict[str, dict[str, str]] = field(default_factory=dict)  # uscc -> mark -> day
-    updated: str | None = None
-
-    def reminded(self, uscc: str) -> list[str]:
-        """The days on which this institution's maintainers were mentioned, oldest first."""
-        return sorted(set(self.mentioned.get(uscc, {}).values()))
-
-
-@dataclass
 class Reminders:
     cycle: str
     now: date
@@ -130,64 +110,10 @@ class Reminders:
         return len(self.owed) + len(self.tasks)
 
 
-# ---------------------------------------------------------------- the tracking record
-
-
-def read_tracking(text: str, cycle: str | None = None) -> Tracking:
-    """The record in an issue body (or a bare JSON file); empty when there is none yet.
-
-    ``cycle``: the cycle the record must belong to (None: whichever it names).
-    """
-    blocks = BLOCK.findall(text)
-    if text.count(MARK) != len(blocks):
-        blocks.append("")  # a block without its end: damaged
-    if len(blocks) > 1:
-        raise RecordError(
-            "提醒记录中有多个 cebase-remind 数据块，请只保留最后一次自动更新的那一个。"
-        )
-    raw = blocks[0] if blocks else text.strip()
-    if not blocks and not raw.startswith("{"):
-        return Tracking(cycle or "")  # a new issue, or a body without a record yet
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        raise RecordError(
-            "提醒记录的 JSON 数据块已损坏，无法判断已提醒过谁。请从议题编辑历史中恢复该数据块。"
-        ) from None
-    return _tracking(data, cycle)
-
-
-def _tracking(data: Any, cycle: str | None) -> Tracking:
-    if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
-        raise RecordError(f"提醒记录不是第 {RECORD_VERSION} 版的格式，请从议题编辑历史中恢复。")
-    if not isinstance(data.get("cycle"), str) or data["cycle"] != (cycle or data["cycle"]):
-        raise RecordError(
-            f"提醒记录属于 {data.get('cycle')} 年度，而本次提醒的是 {cycle} 年度；请换用该年度的跟踪议题。"
-        )
-    mentioned = data.get("mentioned")
-    if not isinstance(mentioned, dict) or not all(
-        isinstance(marks, dict)
-        and all(isinstance(v, str) and vocab.parse_day(v) for v in marks.values())
-        for marks in mentioned.values()
-    ):
-        raise RecordError("提醒记录的 mentioned 字段格式不对：应为 单位代码 → 提醒项 → 日期。")
-    updated = data.get("updated")
-    return Tracking(data["cycle"], {u: dict(m) for u, m in mentioned.items()}, updated)
-
-
-def write_tracking(tracking: Tracking) -> str:
-    """The record as a hidden block for the issue body; it can never close its comment early."""
-    body = {
-        "version": RECORD_VERSION,
-        "cycle": tracking.cycle,
-        "updated": tracking.updated,
-        "mentioned": {u: dict(sorted(m.items())) for u, m in sorted(tracking.mentioned.items())},
-    }
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return "<!-- cebase-remind " + text.replace("<", "\\u003c").replace(">", "\\u003e") + " -->"
-
-
 # ---------------------------------------------------------------- what is owed
+
+
+# the record's API, kept here
 
 
 def current_cycle(reg: Registry, now: date) -> str | None:

@@ -174,7 +174,7 @@ def _table(head: list[str], rows: list[str], empty: str) -> list[str]:
 
 def _body(r: Reminders, reg: Registry, owed: list[str], tasks: list[str], cut: int) -> str:
     from .. import escape
-    from ..remind import write_tracking
+    from ..tracking import write_tracking
 
     out = [
         f"### {r.cycle} 年度继续教育基地待办提醒（截至 {r.now.isoformat()}）",
@@ -285,7 +285,7 @@ RENDERERS: dict[str, Callable[[Reminders, Registry], str]] = {
 
 
 def _previous(path: Path | None, cycle: str) -> Tracking:
-    from ..remind import RecordError, Tracking, read_tracking
+    from ..tracking import RecordError, Tracking, read_tracking
 
     if path is None:
         return Tracking(cycle)

@@ -159,7 +159,7 @@ RENDERERS: dict[str, Renderer] = {"text": text, "json": as_json, "markdown": mar
 
 
 def _read_reminded(path: Path | None) -> Reminded:
-    from ..remind import RecordError, read_tracking
+    from ..tracking import RecordError, read_tracking
 
     if path is None:
         return None
