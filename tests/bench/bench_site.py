@@ -87,9 +87,11 @@ def ours(root: Path, out: Path) -> tuple[float, int, dict[str, float]]:
     return got["secs"], got["pages"], got["timings"]
 
 
-def before(src: Path, root: Path, out: Path) -> float:
-    """The earlier commit's build of the same registry."""
-    return build(src, root, out)["secs"]
+def before(src: Path, root: Path, out: Path) -> tuple[float, float]:
+    """The earlier commit's build of the same registry: seconds, and around ÷ engine."""
+    got = build(src, root, out)
+    t = got["timings"]
+    return got["secs"], (got["secs"] - t["engine"] - t["search"]) / t["engine"]
 
 
 def plain(pages: int, work: Path) -> float:
@@ -158,7 +160,7 @@ def row(n: int, work: Path, browser, src: Path | None) -> None:
     make_registry(root, n)
     secs, pages, t = ours(root, work / "site")
     psecs = plain(pages, work / "plain")
-    old = before(src, root, work / "before") if src else float("nan")
+    old, old_around = before(src, root, work / "before") if src else (float("nan"),) * 2
     engine, index = t["engine"], t["search"]
     around = secs - engine - index
     cells = [
@@ -173,6 +175,7 @@ def row(n: int, work: Path, browser, src: Path | None) -> None:
             f"{t.get(k, 0.0):.1f}" for k in ("validate", "status", "pages", "rules", "publish")
         ),
         f"{around / engine:.0%}",
+        f"{old_around:.0%}",
         f"{around / (engine + index):.0%}",
         f"{1000 * secs / n:.1f}",
         f"{size(work / 'site') / 1e6:.1f}",
@@ -194,7 +197,7 @@ def row(n: int, work: Path, browser, src: Path | None) -> None:
 
 HEADER = (
     "N, 本工具(s), 改前(s), 对照(s), 本工具/对照, 引擎(s), Pagefind(s), "
-    "读取与模式校验/状态/生成/等待规则/替换(s), 引擎外/引擎, 引擎外/(引擎+索引), 每千个单位(s), "
+    "读取与模式校验/状态/生成/等待规则/替换(s), 引擎外/引擎, 改前引擎外/引擎, 引擎外/(引擎+索引), 每千个单位(s), "
     "网站(MB), 对照网站(MB)"
 )
 BROWSER_HEADER = (
