@@ -438,3 +438,16 @@ def test_statuses_that_stumble_on_a_refused_registry_report_the_rules(demo_copy,
     assert "folder-uscc" in {f.rule for f in result.findings}
     with pytest.raises(KeyError):  # on a clean registry the failure is ours, and shown
         build_site(EXAMPLES, tmp_path / "site", DEMO_NOW, evaluate=stumbles, git_dates=False)
+
+
+def test_each_stage_is_announced_as_it_starts(tmp_path):
+    from cebase.cli.build import STAGES
+    from cebase.site.build import build_site
+
+    heard: list[str] = []
+    result = build_site(
+        EXAMPLES, tmp_path / "site", DEMO_NOW, git_dates=False, progress=heard.append
+    )
+    assert result.ok
+    assert heard == ["validate", "status", "pages", "rules", "engine", "search", "publish"]
+    assert set(heard) <= set(STAGES)  # each has its Chinese words on the terminal

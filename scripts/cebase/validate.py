@@ -213,6 +213,11 @@ class Checking:
         self.child = speed.Child(lambda: check(loaded, now)) if big else None
         self._result: Result | None = None
 
+    @property
+    def done(self) -> bool:
+        """Has the result been asked for (and so is at hand)?"""
+        return self._result is not None
+
     def result(self) -> Result:
         if self._result is None:
             got = self.child.result() if self.child is not None else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..report import REPORTERS
@@ -36,11 +37,40 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+# What each stage of a build is doing, for a person watching the terminal.
+STAGES = {
+    "validate": "读取并检查登记册",
+    "status": "推算各基地的状态",
+    "pages": "生成页面和开放数据",
+    "rules": "等待规则检查完成",
+    "engine": "渲染网页",
+    "search": "建立站内搜索索引",
+    "publish": "替换为新网站",
+}
+
+
+def progress_printer() -> Callable[[str], None] | None:
+    """Stage by stage on the terminal only: logs and reports stay clean."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str) -> None:
+        sys.stderr.write(f"cebase：正在{STAGES.get(stage, stage)}……\n")
+        sys.stderr.flush()
+
+    return show
+
+
 def build(args: argparse.Namespace, out: Path) -> int:
     from ..site.build import build_site  # the engine and Pagefind: only when building
 
     result = build_site(
-        args.root, out, today(args), site_url=args.site_url, engine=getattr(args, "engine", None)
+        args.root,
+        out,
+        today(args),
+        site_url=args.site_url,
+        engine=getattr(args, "engine", None),
+        progress=progress_printer(),
     )
     if result.findings or (not result.ok and not result.messages):
         sys.stdout.write(REPORTERS[args.format](result.findings, result.files))

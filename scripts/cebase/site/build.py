@@ -52,10 +52,15 @@ class BuildResult:
 
 
 class Stopwatch(dict[str, float]):
-    """Seconds per stage of one build, for the log and the benchmark."""
+    """Seconds per stage of one build, for the log and the benchmark; ``announce`` (if
+    given) hears each stage's name as it starts, to show progress."""
+
+    announce: Callable[[str], None] | None = None
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        if self.announce is not None:
+            self.announce(name)
         t0 = time.perf_counter()
         try:
             yield
@@ -170,21 +175,27 @@ def build_site(
     site_url: str | None = None,
     git_dates: bool = True,
     engine: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Validate the registry at ``root``; if clean, build its site into ``out``.
+
+    ``progress(stage)`` is told each stage's name as it starts.
 
     The records are loaded and put to their schema first; the rules then run
     beside the statuses and the staged pages (``validate.Checking``), and the
     engine starts only once they found no error.
     """
     watch = Stopwatch()
+    watch.announce = progress
     with watch.stage("validate"):
         loaded = load(scan(root))
     with speed.frozen_heap(), Checking(loaded, now) as checking:
 
         def verdict() -> Result:
-            with watch.stage("rules"):  # waiting for them, when they ran beside
-                checked = checking.result()
+            if not checking.done:
+                with watch.stage("rules"):  # waiting for them, when they ran beside
+                    checking.result()
+            checked = checking.result()
             if has_errors(checked.findings):
                 raise _Refused(checked)
             return checked
