@@ -267,6 +267,18 @@ def test_the_demo_with_the_test_key_runs_every_check() -> None:
     assert scans and all(a.sealed.head is not None for a in scans)  # every scan opened too
 
 
+def test_the_demo_opened_is_a_plain_registry(plain_examples: Path) -> None:
+    """What tests of other things use (tests/sealing.py: every file through `cebase open`)."""
+    assert not (plain_examples / "cycles" / "recipients.txt").exists()
+    files = sorted((plain_examples / "submissions").rglob("*"))
+    assert not [f for f in files if f.name.endswith(".age")]
+    assert not [f for f in files if f.suffix == ".yaml" and "BEGIN AGE" in f.read_text("utf-8")]
+    assert len([f for f in files if f.suffix in (".pdf", ".png")]) == len(
+        list((EXAMPLES / "submissions").rglob("*.age"))
+    )
+    assert validate(scan(plain_examples), now=date.fromisoformat(DEMO_DATE)).findings == []
+
+
 def test_validate_command_on_the_demo_with_and_without_the_key(run_cli) -> None:
     args = ("validate", "--root", str(EXAMPLES), "--now", DEMO_DATE)
     code, out, _ = run_cli(*args)
