@@ -2,7 +2,8 @@
 
 Not a test: run it after changing the forms, look at the pictures, commit them.
     .venv/bin/python tests/guide_screenshots.py [OUT_DIR]
-It builds the demo site, fills each form with a demo record as a person would and saves
+It builds the demo site, fills each form with a demo record (opened with the TEST key: the
+demo is sealed) as a person would and saves
 the pages the guide shows: the forms overview, the top of a form, a repeating group and
 the generated file with its buttons.
 """
@@ -32,12 +33,14 @@ def main(out: Path) -> None:
 
     from cebase.site.build import build_site
     from tests.conftest import EXAMPLES
+    from tests.sealing import open_copy
     from tests.site_helpers import DEMO_NOW, serve
 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         assert build_site(EXAMPLES, site, DEMO_NOW).ok
+        opened = open_copy(Path(tmp) / "opened")
         publish_until_built(site)
         with serve(site) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -51,7 +54,7 @@ def main(out: Path) -> None:
                     page.screenshot(path=out / f"form-{kind}.png")
                 if kind != "institution":
                     page.get_by_label("本单位统一社会信用代码").fill(relpath.split("/")[1])
-                fill(page, "", plain(load(EXAMPLES / relpath)))
+                fill(page, "", plain(load(opened / relpath)))
                 # the sticky header would cover part of an element's picture
                 page.add_style_tag(content=".md-header { position: static !important; }")
                 part = {"application": "/specialties", "assessment": "/finance/income"}.get(kind)

@@ -14,7 +14,7 @@ from cebase.rules.checklist import check_rule_ids
 from cebase.schemas import schema_dir
 from cebase.validate import validate
 
-from .conftest import EXAMPLES, FIXTURES
+from .conftest import EXAMPLES, FIXTURES, unlocked
 
 NOW = date(2025, 12, 22)
 INCOMPLETE = FIXTURES / "checklist" / "incomplete"
@@ -22,7 +22,8 @@ INCOMPLETE = FIXTURES / "checklist" / "incomplete"
 
 @pytest.fixture(scope="module")
 def demo():
-    return scan(EXAMPLES)
+    """The demo as a reviewer holds it: sealed values opened with the (test) key."""
+    return unlocked(EXAMPLES)
 
 
 def test_demo_registry_has_no_checklist_findings(demo) -> None:

@@ -64,9 +64,9 @@ def maintainer(uscc: str) -> str:
     return data["maintainers"][0]
 
 
-def restore(rel: str) -> Callable[[Path], None]:
-    def mutate(repo: Path) -> None:
-        src, dst = EXAMPLES / rel, repo / rel
+def restore(rel: str) -> Callable[[Path, Path], None]:
+    def mutate(repo: Path, demo: Path) -> None:
+        src, dst = demo / rel, repo / rel
         if src.is_dir():
             shutil.copytree(src, dst)
         else:
@@ -75,35 +75,35 @@ def restore(rel: str) -> Callable[[Path], None]:
     return mutate
 
 
-def append(rel: str, text: str = "\n# 修改（测试）\n") -> Callable[[Path], None]:
-    def mutate(repo: Path) -> None:
+def append(rel: str, text: str = "\n# 修改（测试）\n") -> Callable[[Path, Path], None]:
+    def mutate(repo: Path, demo: Path) -> None:
         with (repo / rel).open("a", encoding="utf-8") as fh:
             fh.write(text)
 
     return mutate
 
 
-def symlink(repo: Path) -> None:
+def symlink(repo: Path, demo: Path) -> None:
     link = repo / f"submissions/{REVIEWED}/2026/attachments/link.pdf"
     link.symlink_to(f"../../../{OTHER}/2026/attachments/assessment-form.pdf")
 
 
-def escape_rename(repo: Path) -> None:
+def escape_rename(repo: Path, demo: Path) -> None:
     (repo / f"submissions/{REVIEWED}/2026/attachments/finance-statement.pdf").rename(
         repo / "finance-statement.pdf"
     )
 
 
-def id_in_file_name(repo: Path) -> None:
-    restore(f"submissions/{SELF}/2026")(repo)
+def id_in_file_name(repo: Path, demo: Path) -> None:
+    restore(f"submissions/{SELF}/2026")(repo, demo)
     (repo / f"submissions/{SELF}/2026/attachments/650102198001011234.pdf").write_bytes(
         b"%PDF-1.4\n"
     )
 
 
-def bad_attachments(repo: Path) -> None:
+def bad_attachments(repo: Path, demo: Path) -> None:
     """An oversized referenced PDF, a PNG named .pdf, and an oversized file nothing refers to."""
-    restore(f"submissions/{SELF}/2026")(repo)
+    restore(f"submissions/{SELF}/2026")(repo, demo)
     folder = repo / f"submissions/{SELF}/2026/attachments"
     big = b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024)
     (folder / "assessment-form.pdf").write_bytes(big)
@@ -111,9 +111,9 @@ def bad_attachments(repo: Path) -> None:
     (folder / "spare.pdf").write_bytes(big)
 
 
-def draft_application(repo: Path) -> None:
+def draft_application(repo: Path, demo: Path) -> None:
     """A new application before its 附件1 is stamped: no scan, no path to it."""
-    restore(f"submissions/{NEW_APP}")(repo)
+    restore(f"submissions/{NEW_APP}")(repo, demo)
     folder = repo / f"submissions/{NEW_APP}/2026"
     app = folder / "application.yaml"
     lines = app.read_text("utf-8").splitlines(keepends=True)
@@ -121,7 +121,7 @@ def draft_application(repo: Path) -> None:
     (folder / "attachments/application-form.pdf").unlink()
 
 
-BRANCHES: dict[str, Callable[[Path], None]] = {
+BRANCHES: dict[str, Callable[[Path, Path], None]] = {
     "draft-application": draft_application,
     "bad-attachments": bad_attachments,
     "id-in-file-name": id_in_file_name,
@@ -138,9 +138,11 @@ BRANCHES: dict[str, Callable[[Path], None]] = {
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def repo(tmp_path_factory: pytest.TempPathFactory, plain_examples: Path) -> Path:
+    """The demo opened (a plain registry): these tests are about the gate, not sealing
+    (tests/test_seal.py runs the gate on the sealed demo)."""
     root = tmp_path_factory.mktemp("gate") / "registry"
-    shutil.copytree(EXAMPLES, root)
+    shutil.copytree(plain_examples, root)
     for rel in HELD_BACK:
         target = root / rel
         shutil.rmtree(target) if target.is_dir() else target.unlink()
@@ -150,7 +152,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, mutate in BRANCHES.items():
         git(root, "checkout", "-q", "-f", "-B", name, "main")
         git(root, "clean", "-fdxq")
-        mutate(root)
+        mutate(root, plain_examples)
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", name)
     git(root, "checkout", "-q", "-f", "main")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DEMO_DATE, EXAMPLES, FIXTURES
+from .conftest import DEMO_DATE, EXAMPLES, FIXTURES, TEST_KEY
 
 CHROMIUM = "/usr/bin/chromium"
 APPLICATION = "submissions/51650105DEM0F0067L/2026"  # 拟认定 and certified
@@ -18,8 +18,19 @@ ASSESSMENT = "submissions/12650105DEM0J0093K/2026"  # 优秀, with expert scores
 
 
 def form(run_cli, root: Path, path: str, out: Path, *extra: str) -> tuple[int, str, str]:
+    """A reviewer prints a form with the key: the demo's personal fields are sealed (to the TEST key)."""
     return run_cli(
-        "form", "--root", str(root), "--now", DEMO_DATE, str(root / path), "-o", str(out), *extra
+        "form",
+        "--root",
+        str(root),
+        "--now",
+        DEMO_DATE,
+        str(root / path),
+        "-o",
+        str(out),
+        "--identity",
+        str(TEST_KEY),
+        *extra,
     )
 
 
@@ -105,7 +116,7 @@ def without_scans(root: Path) -> Path:
     text = re.sub(r"(?m)^  application_form: .*\n", "", text)
     text = re.sub(r"(?m)^(  legal_person_certificate:) .*$", r'\1 ""', text)
     (folder / "application.yaml").write_text(text, "utf-8")
-    for name in ("application-form.pdf", "legal-person-certificate.png"):
+    for name in ("application-form.pdf.age", "legal-person-certificate.png.age"):  # sealed scans
         (folder / "attachments" / name).unlink()
     return folder
 
@@ -127,7 +138,7 @@ def test_draft_when_only_stamped_scans_are_missing(
 def test_draft_when_the_named_scan_is_not_uploaded(
     run_cli, demo_copy: Path, tmp_path: Path
 ) -> None:
-    (demo_copy / APPLICATION / "attachments/application-form.pdf").unlink()
+    (demo_copy / APPLICATION / "attachments/application-form.pdf.age").unlink()
     out = tmp_path / "draft.html"
     code, stdout, err = form(run_cli, demo_copy, APPLICATION, out)
     assert code == 0, err
@@ -139,7 +150,7 @@ def test_draft_of_an_assessment_without_its_stamped_forms(
     run_cli, demo_copy: Path, tmp_path: Path
 ) -> None:
     folder = demo_copy / ASSESSMENT
-    for name in ("assessment-form.pdf", "finance-statement.pdf"):
+    for name in ("assessment-form.pdf.age", "finance-statement.pdf.age"):
         (folder / "attachments" / name).unlink()
     out = tmp_path / "draft23.html"
     code, stdout, err = form(run_cli, demo_copy, ASSESSMENT, out)

@@ -13,7 +13,7 @@ from cebase.rules.decisions import _not_working
 from cebase.validate import validate
 from cebase.workdays import WorkCalendar
 
-from .conftest import EXAMPLES, FIXTURES
+from .conftest import EXAMPLES, FIXTURES, copy_cycles
 
 CASES = sorted(p for p in (FIXTURES / "decisions").iterdir() if p.is_dir())
 NEW_RULES = {
@@ -31,7 +31,7 @@ NEW_RULES = {
 
 def _check(case: Path, tmp_path: Path) -> list[str]:
     root = tmp_path / case.name
-    shutil.copytree(EXAMPLES / "cycles", root / "cycles")
+    copy_cycles(root / "cycles")
     shutil.copytree(case / "submissions", root / "submissions")
     now_file = case / "now.txt"
     now = date.fromisoformat(now_file.read_text().strip()) if now_file.is_file() else None

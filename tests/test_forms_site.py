@@ -1,6 +1,9 @@
 """The site's forms (docs/forms/): a person fills each form in Chromium, downloads the file,
 and `cebase validate` accepts it in a registry; the web editor link carries the path and the
-text; an existing file loads back; the file is written exactly as `cebase new` writes it."""
+text; an existing file loads back; the file is written exactly as `cebase new` writes it.
+
+The site and the records here are the demo's opened (plain: no recipients, so the forms do
+not seal); the forms that seal are tests/test_seal_forms.py's."""
 
 from __future__ import annotations
 
@@ -85,13 +88,13 @@ NO_BROWSER = not Path(CHROMIUM).exists() and os.environ.get("CI") != "true"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory, plain_examples: Path) -> Path:
     if NO_BROWSER:
         pytest.skip("需要 Debian 的 chromium（/usr/bin/chromium）；运行 make browser 安装")
     from cebase.site.build import build_site
 
     out = tmp_path_factory.mktemp("forms") / "site"
-    assert build_site(EXAMPLES, out, DEMO_NOW).ok
+    assert build_site(plain_examples, out, DEMO_NOW).ok
     publish_until_built(out)
     return out
 
@@ -161,9 +164,9 @@ def download(page: Any) -> str:
     return Path(info.value.path()).read_text("utf-8")
 
 
-def registry_with(tmp_path: Path, kind: str, text: str) -> tuple[Path, str]:
+def registry_with(tmp_path: Path, kind: str, text: str, demo: Path) -> tuple[Path, str]:
     root = tmp_path / "registry"
-    shutil.copytree(EXAMPLES, root)
+    shutil.copytree(demo, root)
     target = root / CASES[kind]
     target.write_text(text, "utf-8")
     return root, CASES[kind]
@@ -180,9 +183,9 @@ def test_site_offers_the_blank_templates(page: Any, site: Path) -> None:
 
 @pytest.mark.parametrize("kind", sorted(CASES))
 def test_a_person_fills_the_form_and_the_file_validates(
-    page: Any, run_cli, tmp_path: Path, kind: str
+    page: Any, run_cli, tmp_path: Path, kind: str, plain_examples: Path
 ) -> None:
-    source = EXAMPLES / CASES[kind]
+    source = plain_examples / CASES[kind]
     data = plain(load(source))
     uscc = CASES[kind].split("/")[1]
     open_form(page, kind)
@@ -207,7 +210,7 @@ def test_a_person_fills_the_form_and_the_file_validates(
         kind, f"{ref}/{kind}.schema.json", got, HEADER, complete=True, notes=notes
     )
     assert plain(got) == data
-    root, relpath = registry_with(tmp_path, kind, text)
+    root, relpath = registry_with(tmp_path, kind, text, plain_examples)
     code, out, err = run_cli("validate", "--root", str(root), "--now", NOW[kind], relpath)
     assert code == 0, out + err
     # the web editor's "new file" page: the path and the text
@@ -223,8 +226,8 @@ def test_a_person_fills_the_form_and_the_file_validates(
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
-def test_an_existing_file_loads_for_editing(page: Any, kind: str) -> None:
-    source = EXAMPLES / CASES[kind]
+def test_an_existing_file_loads_for_editing(page: Any, kind: str, plain_examples: Path) -> None:
+    source = plain_examples / CASES[kind]
     open_form(page, kind)
     page.get_by_label(f"载入已有的 {kind}.yaml").set_input_files(str(source))
     page.wait_for_function("document.querySelector('.cf-copied').textContent.includes('已载入')")
@@ -269,8 +272,10 @@ def test_catalogue_choices(page: Any) -> None:
     assert levels.locator(f'input[value="{narrow["levels"][0]}"]').is_enabled()
 
 
-def test_a_loaded_value_outside_the_choices_is_kept_and_flagged(page: Any, tmp_path: Path) -> None:
-    source = EXAMPLES / CASES["institution"]
+def test_a_loaded_value_outside_the_choices_is_kept_and_flagged(
+    page: Any, tmp_path: Path, plain_examples: Path
+) -> None:
+    source = plain_examples / CASES["institution"]
     wrong = tmp_path / "institution.yaml"
     wrong.write_text(
         source.read_text("utf-8").replace("category: ", "category: 培训学校 # ", 1), "utf-8"
@@ -284,13 +289,13 @@ def test_a_loaded_value_outside_the_choices_is_kept_and_flagged(page: Any, tmp_p
     assert 'category: "培训学校"' in page.locator(".cf-output").input_value()
 
 
-def test_the_writer_is_the_template_writer(page: Any) -> None:
+def test_the_writer_is_the_template_writer(page: Any, plain_examples: Path) -> None:
     """yaml-writer.js against template.py on every demo record and the blank templates."""
     open_form(page, "institution")
     schemas = {p.name: json.loads(p.read_text("utf-8")) for p in (REPO / "schemas").glob("*.json")}
     cases = []
     notes = {"self_scores": {"A1": "师资队伍建设（满分 10 分）", "Z9": "x（满分 7.5 分）"}}
-    for file in sorted(EXAMPLES.glob("submissions/**/*.yaml")):
+    for file in sorted(plain_examples.glob("submissions/**/*.yaml")):
         data = plain(load(file))
         kind = file.stem
         cases.append(

@@ -18,7 +18,6 @@ import pytest
 
 from cebase.cli import main
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SQUATTED = "12650121DEM0N01324"  # an incumbent in cycles/2026/cycle.yaml, its folder held back
 OWN = "91650107DEM0Q0155H"  # the attacker's own institution
 ATTACKER = "demo-dbc-wind-admin"  # its maintainer
@@ -81,9 +80,10 @@ def text(repo: Path, rev: str, path: str) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def repo(tmp_path_factory: pytest.TempPathFactory, plain_examples: Path) -> Path:
+    """The demo opened (a plain registry): the attacks are on the gate, not on sealing."""
     root = tmp_path_factory.mktemp("attacks") / "registry"
-    shutil.copytree(EXAMPLES, root)
+    shutil.copytree(plain_examples, root)
     shutil.rmtree(root / "submissions" / SQUATTED)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")

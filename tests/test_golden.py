@@ -5,14 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .conftest import EXAMPLES, FIXTURES
+from .conftest import FIXTURES, copy_cycles
 
 GOLDEN = FIXTURES / "golden" / "everything-wrong"
 
 
 def test_everything_wrong(tmp_path: Path, run_cli) -> None:
     root = tmp_path / "registry"
-    shutil.copytree(EXAMPLES / "cycles", root / "cycles")
+    copy_cycles(root / "cycles")
     shutil.copytree(GOLDEN / "submissions", root / "submissions")
     code, out, err = run_cli("validate", "--root", str(root))
     assert code == 1

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from cebase.loader import load_yaml_bytes
-from cebase.registry import scan
 from cebase.template import schema_ref
 from cebase.validate import validate
 
-from .conftest import DEMO_DATE, EXAMPLES
+from .conftest import DEMO_DATE, EXAMPLES, unlocked
 
 FORFEIT = "91650107DEM0Q0155H"
 
@@ -58,11 +57,12 @@ def test_forfeit_skeleton_invents_no_preliminary(demo_copy: Path, run_cli) -> No
     target = demo_copy / "submissions" / FORFEIT / "2026" / "review.yaml"
     data = load_yaml_bytes("r.yaml", target.read_bytes()).document.data
     assert data["outcome"]["forfeit"] is True and data["outcome"]["decision"] == "取消资格"
-    # once the second reviewer is written, it validates and the status follows it
+    # once the second reviewer is written, it validates (every check: the reviewer's key
+    # opens the demo's sealed fields) and the status follows it
     target.write_text(
         target.read_text("utf-8").replace("approvals: []", "approvals: [demo-reviewer-b]"), "utf-8"
     )
-    findings = validate(scan(demo_copy), [f"submissions/{FORFEIT}"]).findings
+    findings = validate(unlocked(demo_copy), [f"submissions/{FORFEIT}"]).findings
     assert findings == []
 
 

@@ -17,7 +17,7 @@ from cebase.findings import Severity
 from cebase.registry import scan
 from cebase.validate import validate
 
-from .conftest import EXAMPLES, FIXTURES
+from .conftest import FIXTURES, copy_cycles
 
 CASES = FIXTURES / "records"
 
@@ -28,7 +28,7 @@ def cases(kind: str) -> list[Path]:
 
 def assemble(case: Path, tmp_path: Path) -> Path:
     root = tmp_path / case.name
-    shutil.copytree(EXAMPLES / "cycles", root / "cycles")
+    copy_cycles(root / "cycles")
     shutil.copytree(case / "submissions", root / "submissions")
     return root
 

@@ -47,19 +47,42 @@ def _refs_hook(node: dict[str, Any]) -> dict[str, Any]:
     return {**node, "_refs": refs}
 
 
-@pytest.mark.parametrize("kind", sorted(FILES))
-def test_demo_validates_with_check_jsonschema(kind: str) -> None:
-    files = FILES[kind]
-    assert files, kind
-    done = subprocess.run(
+# The demo is sealed: these kinds hold armoured age messages where the schema describes the
+# plain value (cebase's own check reads them as sealed; standard tools do not, yet).
+SEALED_KINDS = ("institution", "application", "assessment")
+
+
+def check_jsonschema(kind: str, files: list[Path]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [str(CHECK_JSONSCHEMA), "--schemafile", str(SCHEMAS / f"{kind}.schema.json")]
         + [str(f) for f in files],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@pytest.mark.parametrize("kind", sorted(FILES))
+def test_demo_validates_with_check_jsonschema(kind: str, plain_examples: Path) -> None:
+    """Every demo record; those with sealed fields as the bureau reads them (opened)."""
+    files = FILES[kind]
+    assert files, kind
+    if kind in SEALED_KINDS:
+        files = [plain_examples / f.relative_to(EXAMPLES) for f in files]
+    done = check_jsonschema(kind, files)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "validation done" in done.stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the schemas do not yet accept an armoured age message in place of a sealed "
+    "field's value, so check-jsonschema and editors flag the sealed demo as stored",
+)
+@pytest.mark.parametrize("kind", SEALED_KINDS)
+def test_sealed_demo_files_validate_with_check_jsonschema(kind: str) -> None:
+    done = check_jsonschema(kind, FILES[kind])
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_check_jsonschema_names_a_planted_wrong_value(tmp_path: Path) -> None:

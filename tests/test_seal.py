@@ -1,11 +1,10 @@
 """Sealed personal fields: policy, marks, seal/open, the rules and the commands.
 
-The sealed registry is the demo with ``fixtures/seal/overlay/`` laid over it:
-the bureau's recipients file (the TEST key's public half) and two institutions
-whose personal fields and attachments were sealed with ``cebase seal``. The
-identities in ``fixtures/seal/`` are test-only (仅供测试，切勿用于真实数据).
-Negative cases under ``fixtures/seal/negative/`` are laid over that, and list
-their findings in ``expected.txt``.
+The sealed registry is the demo itself: ``examples/cycles/recipients.txt`` lists the
+TEST key's public half, and every personal field and scan was sealed with
+``cebase reseal``. The identities in ``fixtures/seal/`` are test-only
+(仅供测试，切勿用于真实数据). Negative cases under ``fixtures/seal/negative/`` are
+laid over a copy of the demo, and list their findings in ``expected.txt``.
 """
 
 from __future__ import annotations
@@ -30,8 +29,9 @@ from cebase.schemas import KINDS, resolve, schema
 from cebase.template import render
 from cebase.validate import validate
 
-from .conftest import DEMO_DATE, EXAMPLES, FIXTURES
+from .conftest import DEMO_DATE, EXAMPLES, FIXTURES, unlocked
 from .site_helpers import build_unvalidated
+from .test_cli_check_pr import check_pr, git, maintainer
 from .test_gate import OWN, add, req, rules
 
 SEAL = FIXTURES / "seal"
@@ -40,15 +40,17 @@ KEY2 = SEAL / "test-identity-2.TEST-ONLY.txt"
 APPLICANT, ASSESSED = "91650106DEM0E0053R", "91650105DEM0P0141F"
 SEALED_PATHS = [f"submissions/{APPLICANT}", f"submissions/{ASSESSED}"]
 NEGATIVE = sorted(p for p in (SEAL / "negative").iterdir() if p.is_dir())
+PLAIN_PDF = (
+    FIXTURES
+    / "records/positive/new-application/submissions/12650104DEM0A0019H/2026"
+    / "attachments/written-report.pdf"
+)
 
 
 def sealed_demo(tmp_path: Path, case: Path | None = None) -> Path:
-    """The demo registry with two institutions sealed to the test key (and a case laid over)."""
+    """A copy of the demo registry, sealed to the test key (with a case laid over)."""
     root = tmp_path / "registry"
     shutil.copytree(EXAMPLES, root)
-    for inst in (SEAL / "overlay" / "submissions").iterdir():
-        shutil.rmtree(root / "submissions" / inst.name)
-    shutil.copytree(SEAL / "overlay", root, dirs_exist_ok=True)
     if case is not None:
         shutil.copytree(case / "submissions", root / "submissions", dirs_exist_ok=True)
     return root
@@ -198,9 +200,9 @@ def test_sealed_stand_in_refuses_to_be_read() -> None:
         (f"submissions/{ASSESSED}/2026/assessment.yaml", "assessment"),
     ],
 )
-def test_seal_then_open_gives_back_the_record(rel: str, kind: str) -> None:
+def test_seal_then_open_gives_back_the_record(rel: str, kind: str, plain_examples: Path) -> None:
     ids = seal.read_identities(KEY)
-    text = (EXAMPLES / rel).read_text("utf-8")
+    text = (plain_examples / rel).read_text("utf-8")
     sealed, count = sealtext.seal_text(rel, text, kind, [i.to_public() for i in ids])
     assert count == len(seal.sealed_shapes(kind))
     before, after = text.splitlines(), sealed.splitlines()
@@ -211,10 +213,14 @@ def test_seal_then_open_gives_back_the_record(rel: str, kind: str) -> None:
         assert opened == text  # scalars come back as written
 
 
-def test_comments_beside_a_sealed_value_stay() -> None:
+def test_comments_beside_a_sealed_value_stay(plain_examples: Path) -> None:
     ids = seal.read_identities(KEY)
     rel = f"submissions/{APPLICANT}/institution.yaml"
-    text = (EXAMPLES / rel).read_text("utf-8").replace("  mobile:", "  mobile:  # 经办人手机\n   ")
+    text = (
+        (plain_examples / rel)
+        .read_text("utf-8")
+        .replace("  mobile:", "  mobile:  # 经办人手机\n   ")
+    )
     sealed, _ = sealtext.seal_text(rel, text, "institution", [i.to_public() for i in ids])
     assert "  mobile: |  # 经办人手机\n" in sealed
     opened, _ = sealtext.open_text(rel, sealed, "institution", ids)
@@ -224,20 +230,61 @@ def test_comments_beside_a_sealed_value_stay() -> None:
 # --- the rules on a sealed registry ------------------------------------------------------------
 
 
-def test_sealed_registry_validates_without_a_key(tmp_path: Path) -> None:
-    found = findings(sealed_demo(tmp_path))
-    assert all(f.severity is Severity.INFO for f in found)
+# The checks that read sealed values, by record kind: without a key they wait for the bureau.
+WAITING = {
+    "institution": {"schema-sealed", "personal-id", "phone"},
+    "application": {"schema-sealed", "personal-id"},
+    "assessment": {"schema-sealed", "personal-id", "finance-totals"},
+}
+
+
+def test_the_demo_validates_without_a_key_and_says_which_checks_wait() -> None:
+    reg = scan(EXAMPLES)
+    found = validate(reg, now=date.fromisoformat(DEMO_DATE)).findings
+    assert found and all(f.severity is Severity.INFO for f in found)
     waiting: dict[str, set[str]] = {}
     for f in found:
         waiting.setdefault(f.path, set()).add(f.rule)
-        assert "留待市人社局用密钥核对" in f.message
-    common = {"schema-sealed", "personal-id"}
-    assert waiting == {
-        f"submissions/{APPLICANT}/institution.yaml": common | {"phone"},
-        f"submissions/{APPLICANT}/2026/application.yaml": common,
-        f"submissions/{ASSESSED}/institution.yaml": common | {"phone"},
-        f"submissions/{ASSESSED}/2026/assessment.yaml": common | {"finance-totals"},
-    }
+        assert f"本项检查（{f.rule}）" in f.message and "留待市人社局用密钥核对" in f.message
+    personal = {rec.relpath: WAITING[rec.kind] for rec in reg.records() if rec.kind in WAITING}
+    assert len(personal) > 20 and waiting == personal
+
+
+def test_the_demo_with_the_test_key_runs_every_check() -> None:
+    reg = unlocked(EXAMPLES)
+    assert validate(reg, now=date.fromisoformat(DEMO_DATE)).findings == []
+    sealed = [rec for rec in reg.records() if seal.sealed_shapes(rec.kind)]
+    assert sealed
+    for rec in sealed:
+        facts = reg.keys.of(rec.relpath)
+        assert facts.opened and not (facts.held or facts.closed or facts.plain), rec.relpath
+    scans = [
+        a
+        for i in reg.institutions.values()
+        for s in i.submissions.values()
+        for a in s.attachments.values()
+    ]
+    assert scans and all(a.sealed.head is not None for a in scans)  # every scan opened too
+
+
+def test_the_demo_opened_is_a_plain_registry(plain_examples: Path) -> None:
+    """What tests of other things use (tests/sealing.py: every file through `cebase open`)."""
+    assert not (plain_examples / "cycles" / "recipients.txt").exists()
+    files = sorted((plain_examples / "submissions").rglob("*"))
+    assert not [f for f in files if f.name.endswith(".age")]
+    assert not [f for f in files if f.suffix == ".yaml" and "BEGIN AGE" in f.read_text("utf-8")]
+    assert len([f for f in files if f.suffix in (".pdf", ".png")]) == len(
+        list((EXAMPLES / "submissions").rglob("*.age"))
+    )
+    assert validate(scan(plain_examples), now=date.fromisoformat(DEMO_DATE)).findings == []
+
+
+def test_validate_command_on_the_demo_with_and_without_the_key(run_cli) -> None:
+    args = ("validate", "--root", str(EXAMPLES), "--now", DEMO_DATE)
+    code, out, _ = run_cli(*args)
+    assert code == 0 and "info[schema-sealed]" in out and "error[" not in out
+    code, out, _ = run_cli(*args, "--identity", str(KEY))
+    assert code == 0 and "info[" not in out and "全部通过" in out
 
 
 def test_waiting_checks_are_open_items_of_the_checklist(tmp_path: Path, run_cli) -> None:
@@ -252,20 +299,18 @@ def test_waiting_checks_are_open_items_of_the_checklist(tmp_path: Path, run_cli)
     assert code == 0 and "15 项通过" in out and "待市人社局" not in out
 
 
-def test_forms_need_the_key_and_read_opened_values(tmp_path: Path, run_cli) -> None:
-    root = sealed_demo(tmp_path)
+def test_forms_need_the_key_and_read_opened_values(
+    tmp_path: Path, run_cli, plain_examples: Path
+) -> None:
+    root = EXAMPLES
     html = tmp_path / "form.html"
     args = ("form", "--root", str(root), f"submissions/{ASSESSED}/2026", "-o", str(html))
     code, _, err = run_cli(*args)
     assert code == 2 and "--identity" in err and not html.exists()
     code, _, _ = run_cli(*args, "--identity", str(KEY))
     plain = tmp_path / "plain.html"
-    run_cli("form", "--root", str(EXAMPLES), f"submissions/{ASSESSED}/2026", "-o", str(plain))
+    run_cli("form", "--root", str(plain_examples), f"submissions/{ASSESSED}/2026", "-o", str(plain))
     assert code == 0 and html.read_text("utf-8") == plain.read_text("utf-8")
-
-
-def test_sealed_registry_with_the_key_runs_every_check(tmp_path: Path) -> None:
-    assert findings(sealed_demo(tmp_path), KEY) == []
 
 
 def test_finance_rule_reads_opened_values(tmp_path: Path) -> None:
@@ -332,7 +377,8 @@ def test_bad_recipients_line_is_a_finding_on_the_file(tmp_path: Path) -> None:
         fh.write("age1broken\n")
     reg = scan(root)
     found = [f for f in validate(reg).findings if f.rule == "sealed-recipients-file"]
-    assert [(f.path, f.line) for f in found] == [("cycles/recipients.txt", 4)]
+    lines = len((EXAMPLES / "cycles" / "recipients.txt").read_text("utf-8").splitlines())
+    assert [(f.path, f.line) for f in found] == [("cycles/recipients.txt", lines + 1)]
 
 
 # --- layout, privacy, reports ------------------------------------------------------------------
@@ -377,10 +423,11 @@ def test_info_findings_are_notices_and_do_not_count(tmp_path: Path) -> None:
 # --- the commands -----------------------------------------------------------------------
 
 
-def test_seal_open_reseal_commands(tmp_path: Path, run_cli) -> None:
+def test_seal_open_reseal_commands(tmp_path: Path, run_cli, plain_examples: Path) -> None:
     root = sealed_demo(tmp_path)
-    rel = "submissions/91650109DEM0D004XW/institution.yaml"  # a demo institution still plain
-    plain = (root / rel).read_text("utf-8")
+    rel = "submissions/91650109DEM0D004XW/institution.yaml"
+    plain = (plain_examples / rel).read_text("utf-8")
+    (root / rel).write_text(plain, "utf-8")  # as an institution writes it, before sealing
     code, out, _ = run_cli("seal", "--root", str(root), str(root / rel))
     assert code == 0 and "已加密 3 个字段" in out
     mobile = load_yaml_text(rel, plain).document.data["contact"]["mobile"]
@@ -399,7 +446,8 @@ def test_seal_open_reseal_commands(tmp_path: Path, run_cli) -> None:
 def test_seal_and_open_an_attachment(tmp_path: Path, run_cli) -> None:
     root = sealed_demo(tmp_path)
     rel = "submissions/91650109DEM0D004XW/2026/attachments/written-report.pdf"
-    original = (root / rel).read_bytes()
+    original = PLAIN_PDF.read_bytes()
+    (root / rel).write_bytes(original)  # a new scan, replacing the sealed one
     code, _, _ = run_cli("seal", "--root", str(root), str(root / rel))
     assert code == 0 and not (root / rel).exists()
     out = tmp_path / "opened.pdf"
@@ -412,6 +460,7 @@ def test_seal_and_open_an_attachment(tmp_path: Path, run_cli) -> None:
 def test_seal_without_recipients_is_a_usage_error(tmp_path: Path, run_cli) -> None:
     root = tmp_path / "registry"
     shutil.copytree(EXAMPLES, root)
+    (root / "cycles" / "recipients.txt").unlink()
     code, _, err = run_cli("seal", "--root", str(root), f"submissions/{APPLICANT}/institution.yaml")
     assert code == 2 and "recipients.txt" in err
 
@@ -438,17 +487,8 @@ def test_validate_command_takes_the_identity(tmp_path: Path, run_cli) -> None:
 @pytest.mark.parametrize(
     ("content", "ok"),
     [
-        (
-            (
-                SEAL
-                / "overlay"
-                / "submissions"
-                / ASSESSED
-                / "2026/attachments/assessment-form.pdf.age"
-            ),
-            True,
-        ),
-        ((EXAMPLES / "submissions" / ASSESSED / "2026/attachments/assessment-form.pdf"), False),
+        ((EXAMPLES / "submissions" / ASSESSED / "2026/attachments/assessment-form.pdf.age"), True),
+        (PLAIN_PDF, False),
     ],
     ids=["age-file", "pdf-named-age"],
 )
@@ -469,7 +509,7 @@ def test_gate_caps_a_sealed_attachment() -> None:
 def test_sealed_scan_content_is_checked_with_the_key(tmp_path: Path) -> None:
     root = sealed_demo(tmp_path)
     folder = root / "submissions" / APPLICANT / "2026" / "attachments"
-    png = EXAMPLES / "submissions/51650105DEM0F0067L/2026/attachments/legal-person-certificate.png"
+    png = FIXTURES / "gate" / "photo.png"
     recipients = seal.read_policy(root).age_recipients()
     sealed = seal.seal_bytes(png.read_bytes(), recipients, armored=False)
     (folder / "written-report.pdf.age").write_bytes(sealed)
@@ -477,6 +517,63 @@ def test_sealed_scan_content_is_checked_with_the_key(tmp_path: Path) -> None:
     found = [f for f in findings(root, KEY) if f.rule == "sealed-attachment"]
     assert [f.path.rsplit("/", 1)[1] for f in found] == ["written-report.pdf.age"]
     assert "PNG" in found[0].message
+
+
+@pytest.fixture(scope="module")
+def sealed_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sealed demo in Git without one applicant, whose folder arrives by pull request:
+    as the demo holds it (sealed), or with the teacher roster in plaintext."""
+    root = tmp_path_factory.mktemp("sealed-gate") / "registry"
+    shutil.copytree(EXAMPLES, root)
+    folder = Path("submissions") / APPLICANT
+    shutil.rmtree(root / folder)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "sealed demo")
+    plaintext = SEAL / "negative/plaintext-roster" / folder / "2026/application.yaml"
+    for branch, application in (("sealed", None), ("plaintext-roster", plaintext)):
+        git(root, "checkout", "-q", "-f", "-B", branch, "main")
+        shutil.copytree(
+            EXAMPLES / folder, root / folder, ignore=shutil.ignore_patterns("review.yaml")
+        )
+        if application is not None:
+            shutil.copy2(application, root / folder / "2026/application.yaml")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", branch)
+    git(root, "checkout", "-q", "-f", "main")
+    return root
+
+
+@pytest.mark.slow
+def test_gate_takes_a_sealed_application(sealed_repo: Path, capsys) -> None:
+    code, found = check_pr(
+        sealed_repo, "sealed", maintainer(APPLICANT), "2025-11-06", capsys=capsys
+    )
+    assert code == 0 and found and {f["severity"] for f in found} == {"info"}
+
+
+@pytest.mark.slow
+def test_gate_refuses_a_plaintext_roster_without_repeating_it(
+    sealed_repo: Path, tmp_path: Path, capsys
+) -> None:
+    author = maintainer(APPLICANT)
+    args = ("--report-dir", str(tmp_path))
+    code, found = check_pr(
+        sealed_repo, "plaintext-roster", author, "2025-11-06", *args, capsys=capsys
+    )
+    errors = [f for f in found if f["severity"] == "error"]
+    assert code == 1 and [(f["rule"], f["field"]) for f in errors] == [
+        ("sealed-plaintext", "conditions.faculty.roster")
+    ]
+    assert "未加密的明文" in errors[0]["message"] and "cebase seal" in errors[0]["message"]
+    roster = SEAL / "negative/plaintext-roster/submissions" / APPLICANT / "2026/application.yaml"
+    names = ("杨某某", "赵某某", "示例合作单位")  # the roster's own words (not the institution's)
+    assert all(n in roster.read_text("utf-8") for n in names)  # what the pull request typed
+    reports = [json.dumps(found, ensure_ascii=False)]
+    reports += [f.read_text("utf-8") for f in tmp_path.iterdir()]
+    assert len(reports) > 1
+    for text in reports:  # the findings, the PR comment and the report file
+        assert not [n for n in names if n in text]
 
 
 def test_templates_say_which_fields_are_sealed() -> None:
@@ -489,27 +586,31 @@ def test_templates_say_which_fields_are_sealed() -> None:
     ]
 
 
+def site_files(site: Path) -> dict[Path, bytes]:
+    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
 @pytest.mark.slow
-def test_site_is_the_same_sealed_or_plain(tmp_path: Path) -> None:
-    """Nothing changes for the public: the sealed registry's site is the plain one, byte for
+def test_site_is_the_same_sealed_or_plain(tmp_path: Path, plain_examples: Path) -> None:
+    """Nothing changes for the public: the sealed demo's site is the opened demo's, byte for
     byte, but for the public keys the forms seal to."""
-    plain = tmp_path / "plain"
-    shutil.copytree(EXAMPLES, plain)
-    sealed = sealed_demo(tmp_path)
-    build_unvalidated(plain, tmp_path / "site-plain")
-    build_unvalidated(sealed, tmp_path / "site-sealed")
-    a = {
-        p.relative_to(tmp_path / "site-plain"): p.read_bytes()
-        for p in (tmp_path / "site-plain").rglob("*")
-        if p.is_file()
-    }
-    b = {
-        p.relative_to(tmp_path / "site-sealed"): p.read_bytes()
-        for p in (tmp_path / "site-sealed").rglob("*")
-        if p.is_file()
-    }
+    build_unvalidated(plain_examples, tmp_path / "site-plain")
+    build_unvalidated(EXAMPLES, tmp_path / "site-sealed")
+    a, b = site_files(tmp_path / "site-plain"), site_files(tmp_path / "site-sealed")
     assert a.keys() == b.keys() and len(a) > 10
     assert [str(k) for k in a if a[k] != b[k]] == ["forms/recipients.json"]
     listed = json.loads(b[Path("forms/recipients.json")])["recipients"]
-    assert listed == list(seal.read_policy(sealed).recipients) and listed
+    assert listed == list(seal.read_policy(EXAMPLES).recipients) and listed
     assert json.loads(a[Path("forms/recipients.json")]) == {"recipients": []}
+
+
+@pytest.mark.slow
+def test_the_site_is_the_same_with_the_key_at_hand(tmp_path: Path) -> None:
+    """The sealed demo's site built with the test key opening every sealed value is the site
+    built without it, byte for byte: the key never changes what the public sees."""
+    build_unvalidated(EXAMPLES, tmp_path / "without")
+    build_unvalidated(EXAMPLES, tmp_path / "with", keys=keyring(EXAMPLES, KEY))
+    without, with_key = site_files(tmp_path / "without"), site_files(tmp_path / "with")
+    assert len(without) > 10 and with_key == without
+    listed = seal.read_policy(EXAMPLES).recipients
+    assert listed and f'"{listed[0]}"'.encode() in without[Path("forms/recipients.json")]

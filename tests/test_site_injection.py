@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
 from tests.site_helpers import build_unvalidated, plant, serve, site_texts
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,9 +53,10 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def injected_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def injected_site(tmp_path_factory: pytest.TempPathFactory, plain_examples: Path) -> Path:
+    """The demo opened, so that every record's values can be rewritten."""
     root = tmp_path_factory.mktemp("inject") / "registry"
-    shutil.copytree(EXAMPLES, root)
+    shutil.copytree(plain_examples, root)
 
     def choose(leaf, old):
         _, node, public = leaf

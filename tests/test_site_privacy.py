@@ -8,16 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
 from tests.site_helpers import build_unvalidated, plant, site_texts
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def planted_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+def planted_site(
+    tmp_path_factory: pytest.TempPathFactory, plain_examples: Path
+) -> tuple[Path, list[str]]:
+    """The demo opened (every field plain, so every one can be planted): the allowlist at work.
+    That the sealed demo's site is the opened one's is tests/test_seal.py's."""
     root = tmp_path_factory.mktemp("privacy") / "registry"
-    shutil.copytree(EXAMPLES, root)
+    shutil.copytree(plain_examples, root)
     counter = itertools.count(1)
 
     def choose(leaf, old):

@@ -313,11 +313,12 @@ def _bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPr
 
 
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The steps of the gate job, taken from validate.yml, run on a hostile PR."""
+def hostile_run(tmp_path_factory: pytest.TempPathFactory, plain_examples: Path) -> dict[str, Any]:
+    """The steps of the gate job, taken from validate.yml, run on a hostile PR (to the demo
+    opened: the printed forms show the values, which a sealed registry's CI cannot read)."""
     tmp = tmp_path_factory.mktemp("workflow")
     workspace, runner_temp = tmp / "workspace", tmp / "runner"
-    shutil.copytree(EXAMPLES, workspace)
+    shutil.copytree(plain_examples, workspace)
     shutil.copytree(WORKFLOWS, workspace / ".github" / "workflows")
     _git(workspace, "init", "-q", "-b", "main")
     _git(workspace, "add", "-A")

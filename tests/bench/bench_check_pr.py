@@ -1,7 +1,7 @@
 """Benchmark: `cebase check-pr` for a one-institution pull request against `cebase validate` of that institution.
 
-Not a test: run it by hand (`python tests/bench/bench_check_pr.py [N] [COUNTS]`, default
-2000 and 1000,2000,10000) and
+Not a test: run it by hand (`python tests/bench/bench_check_pr.py [N] [COUNTS] [--plain]`,
+default 2000 and 1000,2000,10000; ``--plain``: clones of the demo opened, see synth.py) and
 read the figures. The target (issue 4) is check-pr < 2x validate-one: the gate must only
 read and validate what the pull request touches, however large the registry.
 
@@ -65,11 +65,11 @@ def median_seconds(cmd: list[str]) -> tuple[float, int]:
     return statistics.median(times), code
 
 
-def main(n: int, counts: tuple[int, ...] = (1_000, 2_000, 10_000)) -> None:
+def main(n: int, counts: tuple[int, ...] = (1_000, 2_000, 10_000), *, plain: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="cebase-bench-") as tmp:
         reg = Path(tmp) / "registry"
         t0 = time.perf_counter()
-        codes = make_registry(reg, n)
+        codes = make_registry(reg, n, plain=plain)
         git(reg, "init", "-q", "-b", "main")
         git(reg, "add", "-A")
         git(reg, "commit", "-q", "-m", "synthetic registry")
@@ -141,7 +141,8 @@ def attachments(reg: Path, code: str, author: str, counts: tuple[int, ...]) -> N
 
 
 if __name__ == "__main__":
-    # python tests/bench/bench_check_pr.py [N] [COUNT,COUNT,...]
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    counts = tuple(int(c) for c in sys.argv[2].split(",")) if len(sys.argv) > 2 else None
-    main(n, *([counts] if counts else []))
+    # python tests/bench/bench_check_pr.py [N] [COUNT,COUNT,...] [--plain]
+    argv = [a for a in sys.argv if a != "--plain"]
+    n = int(argv[1]) if len(argv) > 1 else 2000
+    counts = tuple(int(c) for c in argv[2].split(",")) if len(argv) > 2 else None
+    main(n, *([counts] if counts else []), plain="--plain" in sys.argv)

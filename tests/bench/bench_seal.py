@@ -53,10 +53,10 @@ def main(sizes: list[int], repeat: int = 3) -> None:
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "registry"
-            make_registry(root, n)
+            make_registry(root, n, plain=True)
             off = statistics.median(timed(root, "off") for _ in range(repeat))
             on = statistics.median(timed(root, "on") for _ in range(repeat))
-            shutil.copy(SEAL / "overlay" / "cycles" / "recipients.txt", root / "cycles")
+            shutil.copy(REPO / "examples" / "cycles" / "recipients.txt", root / "cycles")
             start = time.perf_counter()
             with contextlib.redirect_stdout(io.StringIO()):
                 cli(["reseal", "--root", str(root), "--identity", str(KEY)])

@@ -1,9 +1,9 @@
 """Benchmark (a script, not a test): the site build beside a plain mkdocs-material build.
 
-    .venv/bin/python tests/bench/bench_site.py [N ...] [--before SRC] [--no-browser]
+    .venv/bin/python tests/bench/bench_site.py [N ...] [--before SRC] [--no-browser] [--plain]
 
 For each N (default 200 2000 10000) it clones the demo registry to N
-institutions and, in the same run, one after the other:
+institutions (sealed, as the demo is; ``--plain``: the demo opened, see synth.py) and, in the same run, one after the other:
 
 - times `build_site` (validate, status, pages, engine, Pagefind, swap) stage by stage;
 - times a plain mkdocs-material build (its default search) of as many simple pages;
@@ -155,9 +155,9 @@ def search_results(box: str) -> str:
     return "#ce-search-results" if box.startswith("#ce") else ".md-search-result__list"
 
 
-def row(n: int, work: Path, browser, src: Path | None) -> None:
+def row(n: int, work: Path, browser, src: Path | None, opened: bool = False) -> None:
     root = work / "registry"
-    make_registry(root, n)
+    make_registry(root, n, plain=opened)
     secs, pages, t = ours(root, work / "site")
     psecs = plain(pages, work / "plain")
     old, old_around = before(src, root, work / "before") if src else (float("nan"),) * 2
@@ -216,7 +216,7 @@ def main(argv: list[str]) -> int:
         for n in sizes:
             work = Path(tempfile.mkdtemp(prefix=f"bench-site-{n}-"))
             try:
-                row(n, work, browser, src)
+                row(n, work, browser, src, "--plain" in argv)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
     print("（同一次运行中依次构建；时间为墙钟时间；字节为浏览器收到的响应体，未压缩传输）")

@@ -1,7 +1,7 @@
 """Benchmark: `cebase validate` against check-jsonschema on the same files and schemas.
 
 Not a test: run it by hand (`make bench` or `python tests/bench/bench_validate.py 200 2000`)
-and read the table. check-jsonschema cannot resolve our `urn:` references, so
+and read the table (``--plain``: clones of the demo opened, not sealed; see synth.py). check-jsonschema cannot resolve our `urn:` references, so
 this script gives it the same schemas with every reference inlined, and first
 checks that it accepts the generated files (a tool that stops at an error is
 not doing the same work).
@@ -77,7 +77,7 @@ def timed(cmds: list[list[str]], env: dict[str, str] | None = None) -> float:
     return time.perf_counter() - start
 
 
-def main(sizes: list[int], repeat: int = 3) -> None:
+def main(sizes: list[int], repeat: int = 3, *, plain: bool = False) -> None:
     base_env = {**os.environ, "PYTHONPATH": BASELINE} if BASELINE else None
     print(
         f"{'N':>6} {'files':>7} {'cebase s':>9} {'check-jsonschema s':>19} {'ratio':>6}"
@@ -88,7 +88,7 @@ def main(sizes: list[int], repeat: int = 3) -> None:
         schemas_ = inline_schemas(Path(tmp))
         for n in sizes:
             root = Path(tmp) / f"reg{n}"
-            make_registry(root, n)
+            make_registry(root, n, plain=plain)
             files = {k: sorted(str(p) for p in root.glob(g)) for k, g in KIND_GLOBS.items()}
             total = sum(len(v) for v in files.values())
             verdicts_agree(root, schemas_, files)
@@ -114,4 +114,5 @@ def main(sizes: list[int], repeat: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [200, 1000, 2000, 4000])
+    args = sys.argv[1:]
+    main([int(a) for a in args if a.isdigit()] or [200, 1000, 2000, 4000], plain="--plain" in args)

@@ -4,6 +4,10 @@ Each clone gets a fresh valid USCC and keeps the demo institution's files, so
 a registry of N institutions has the same mix of stages and file kinds as the
 demo. Its name, address and description get a Chinese word of its own, so no
 cache of text (search segmentation, say) gains from the cloning.
+
+The demo is sealed to the TEST key, and so are the clones. ``plain=True`` (``--plain``
+on the benchmarks) clones the demo opened instead: its institutions opened once with
+the test identity (``cebase open``), its recipients file dropped.
 """
 
 from __future__ import annotations
@@ -11,12 +15,16 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(REPO))
+
+from tests.sealing import open_copy  # noqa: E402
 
 from cebase.idcodes import make_uscc  # noqa: E402
 
@@ -53,8 +61,14 @@ def clone_uscc(template: str, i: int) -> str:
     return make_uscc(template[:2], DIVISIONS[i % len(DIVISIONS)], f"{i:08d}")
 
 
-def make_registry(dest: Path, n: int, source: Path = EXAMPLES) -> list[str]:
-    """Write a registry of ``n`` institutions to ``dest``; return their USCCs."""
+def make_registry(dest: Path, n: int, source: Path = EXAMPLES, *, plain: bool = False) -> list[str]:
+    """Write a registry of ``n`` institutions to ``dest``; return their USCCs.
+
+    ``plain``: clone the source opened with the test identity, without recipients.
+    """
+    if plain:
+        with tempfile.TemporaryDirectory(prefix="cebase-plain-") as tmp:
+            return make_registry(dest, n, open_copy(Path(tmp) / "registry", source))
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(source / "cycles", dest / "cycles")

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..findings import has_errors
 from ..report import REPORTERS
 from ..site.engine import ENGINES
 from . import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, common, today
@@ -77,7 +78,7 @@ def build(args: argparse.Namespace, out: Path) -> int:
     for message in result.messages:
         sys.stderr.write(f"cebase：{message}\n")
     if not result.ok:
-        if result.findings:
+        if has_errors(result.findings):  # info findings (checks waiting for a key) are no errors
             sys.stderr.write("cebase：登记册有错误，未生成网站（原有网站保持不变）。\n")
             return EXIT_FINDINGS
         sys.stderr.write("cebase：网站生成失败，原有网站保持不变。\n")

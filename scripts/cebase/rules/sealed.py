@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding, Severity, field_path
 from ..idcodes import find_citizen_ids
-from ..layout import MAGIC, SEALED_SUFFIX, TYPE_NAMES, extension, sniff
+from ..layout import ATTACHMENT_MAX_BYTES, MAGIC, SEALED_SUFFIX, TYPE_NAMES, extension, sniff
 from ..registry import Attachment, Record
 from ..seal import RECIPIENTS_PATH, Facts, Policy, describe
 from . import Context, at, rule
@@ -144,18 +144,30 @@ def _attachment_problem(pol: Policy, name: str, att: Attachment) -> str:
     return _opened_type_problem(name, sealed.head) if sealed.head is not None else ""
 
 
-@rule("sealed-attachment", "application", "assessment")
+def _too_big(name: str, att: Attachment) -> str:
+    """A sealed scan's size is its original's plus a few hundred bytes: the same cap holds."""
+    if att.size <= ATTACHMENT_MAX_BYTES:
+        return ""
+    return (
+        f"加密附件“{name}”有 {att.size / 1048576:.1f} MB，超过 {ATTACHMENT_MAX_BYTES // 1048576} MB"
+        " 上限。请降低原件的扫描分辨率（150–200 dpi 即可）或压缩后重新加密上传。"
+    )
+
+
+@rule("sealed-attachment", "application", "assessment", emits=("attachment-size",))
 def check_sealed_attachments(rec: Record, ctx: Context) -> Iterator[Finding]:
-    """Where the policy seals, attachments are age files to exactly the listed recipients."""
+    """Sealed scans keep the size cap; where the policy seals, every scan is an age file
+    to exactly the listed recipients."""
     sub, pol = ctx.submission_of(rec), policy(ctx)
-    if sub is None or not pol.sealed:
-        return
-    if not (rec.kind == "application" or "application" not in sub.records):
+    if sub is None or not (rec.kind == "application" or "application" not in sub.records):
         return  # once per submission
     for name, att in sorted(sub.attachments.items()):
-        problem = _attachment_problem(pol, name, att)
+        where = f"{sub.folder}/attachments/{name}"
+        if name.endswith(SEALED_SUFFIX) and (big := _too_big(name, att)):
+            yield Finding(where, 0, 0, "attachment-size", big)
+        problem = _attachment_problem(pol, name, att) if pol.sealed else ""
         if problem:
-            yield Finding(f"{sub.folder}/attachments/{name}", 0, 0, "sealed-attachment", problem)
+            yield Finding(where, 0, 0, "sealed-attachment", problem)
 
 
 @rule("sealed-recipients-file", "cycle")
