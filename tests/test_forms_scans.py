@@ -22,7 +22,7 @@ from .test_forms_site import ARGS, CHROMIUM, NO_BROWSER
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 KEY = FIXTURES / "seal" / "test-identity.TEST-ONLY.txt"
-RECIPIENTS = FIXTURES / "seal" / "overlay" / "cycles" / layout.RECIPIENTS_FILE
+RECIPIENTS = EXAMPLES / "cycles" / layout.RECIPIENTS_FILE  # the demo is sealed to the TEST key
 PDF = next(FIXTURES.glob("records/negative/*/submissions/*/2026/attachments/*.pdf"))
 PNG = FIXTURES / "gate" / "photo.png"
 
@@ -30,11 +30,8 @@ PNG = FIXTURES / "gate" / "photo.png"
 def _site(tmp: Path, recipients: bool) -> Path:
     root = tmp / "registry"
     shutil.copytree(EXAMPLES, root)
-    target = root / "cycles" / layout.RECIPIENTS_FILE
-    if recipients:
-        shutil.copyfile(RECIPIENTS, target)
-    else:
-        target.unlink(missing_ok=True)
+    if not recipients:
+        (root / "cycles" / layout.RECIPIENTS_FILE).unlink()
     build_unvalidated(root, tmp / "site")
     return tmp / "site"
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cebase import speed, validate
+from cebase.armour import Sealed
 from cebase.registry import scan
 
 from .conftest import DEMO_DATE, EXAMPLES, FIXTURES
@@ -36,9 +38,20 @@ def single_thread(monkeypatch: pytest.MonkeyPatch) -> None:
         pytest.skip("another thread runs in this test process: forking is refused")
 
 
-def _loaded_values(loaded: validate.Loaded) -> list[tuple]:
+def _plain(value: Any) -> Any:
+    """A sealed stand-in by its armour: equal values, whichever process made them."""
+    if isinstance(value, Sealed):
+        return ("sealed", value.armour)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _loaded_values(loaded: validate.Loaded) -> list[Any]:
     return [
-        (r.relpath, r.data, r.load_findings, r.matches_schema, r.doc and r.doc.strings())
+        _plain((r.relpath, r.data, r.load_findings, r.matches_schema, r.doc and r.doc.strings()))
         for r in loaded.records
     ]
 

@@ -81,8 +81,9 @@ class Record:
 
     def loaded(self) -> Loaded:
         """What loading made of this record, to be handed over by another process."""
+        doc, found, matches = self.doc, self.load_findings, self.matches_schema  # loaded first
         facts = self.keys.facts.get(self.relpath) if self.keys is not None else None
-        return self.doc, self.load_findings, self.matches_schema, facts
+        return doc, found, matches, facts
 
     def adopt(self, state: Loaded) -> None:
         """Take what another process's ``loaded`` gave, as if loaded here."""
