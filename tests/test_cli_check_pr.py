@@ -430,6 +430,7 @@ def test_the_forms_of_a_complete_submission(
             "draft": False,
             "missing": [],
             "errors": 0,
+            "sealed": False,
         }
     ]
     assert [p.name for p in tmp_path.iterdir()] == [name]

@@ -466,7 +466,7 @@ def test_a_report_that_disagrees_with_its_findings_never_passes(tmp_path: Path) 
 
 
 FORM = {"uscc": OWN, "cycle": "2026", "forms": ["2", "3"], "file": f"{OWN}-2026.html"}
-FORM |= {"draft": True, "missing": ["考核评估表（附件2）盖章扫描件"], "errors": 0}
+FORM |= {"draft": True, "missing": ["考核评估表（附件2）盖章扫描件"], "errors": 0, "sealed": False}
 ARTIFACT = "https://github.com/bureau/registry/actions/runs/42/artifacts/7"
 
 

@@ -553,6 +553,27 @@ def test_gate_takes_a_sealed_application(sealed_repo: Path, capsys) -> None:
 
 
 @pytest.mark.slow
+def test_gate_leaves_the_forms_of_a_sealed_application_to_the_bureau(
+    sealed_repo: Path, tmp_path: Path, capsys
+) -> None:
+    """CI holds no key: the forms need the sealed values, so none is printed, the report
+    and the comment say who prints them, and nothing breaks (no traceback, same verdict)."""
+    from cebase.cli import main
+    from cebase.gate import comment
+
+    argv = ["check-pr", "--root", str(sealed_repo), "--base", "main", "--head", "sealed"]
+    argv += ["--author", maintainer(APPLICANT), "--now", "2025-11-06", "--format", "report"]
+    code = main([*argv, "--forms-dir", str(tmp_path / "forms")])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert code == 0 and "Traceback" not in err
+    assert [(p["uscc"], p["file"], p["sealed"]) for p in report["forms"]] == [(APPLICANT, "", True)]
+    assert not (tmp_path / "forms").exists()
+    text = comment.render(report)
+    assert "表格要用到加密的个人信息" in text and "cebase form --identity" in text
+
+
+@pytest.mark.slow
 def test_gate_refuses_a_plaintext_roster_without_repeating_it(
     sealed_repo: Path, tmp_path: Path, capsys
 ) -> None:

@@ -451,3 +451,17 @@ def test_each_stage_is_announced_as_it_starts(tmp_path):
     assert result.ok
     assert heard == ["validate", "status", "pages", "rules", "engine", "search", "publish"]
     assert set(heard) <= set(STAGES)  # each has its Chinese words on the terminal
+
+
+def test_hints_are_counted_not_listed(tmp_path, run_cli):
+    """The sealed demo has a hint for every check that waits for the bureau's key: the
+    build says how many, `cebase validate` lists them."""
+    from cebase.validate import validate_root
+
+    hints = validate_root(EXAMPLES, now=DEMO_NOW).findings
+    assert hints and all(f.severity.name == "INFO" for f in hints)
+    code, out, err = run_cli(
+        "build", "--root", str(EXAMPLES), "--now", DEMO_DATE, "-o", str(tmp_path / "s")
+    )
+    assert code == 0 and "info[" not in out
+    assert f"另有 {len(hints)} 条提示" in err and "cebase validate" in err

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..findings import has_errors
+from ..findings import Finding, Severity, has_errors
 from ..report import REPORTERS
 from ..site.engine import ENGINES
 from . import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, common, today
@@ -62,6 +62,14 @@ def progress_printer() -> Callable[[str], None] | None:
     return show
 
 
+def _worth_showing(findings: list[Finding], fmt: str) -> list[Finding]:
+    """Errors and warnings; hints only in the machine-readable report (a sealed registry
+    has one for every check that waits for the bureau's key)."""
+    if fmt == "json":
+        return findings
+    return [f for f in findings if f.severity is not Severity.INFO]
+
+
 def build(args: argparse.Namespace, out: Path) -> int:
     from ..site.build import build_site  # the engine and Pagefind: only when building
 
@@ -73,8 +81,14 @@ def build(args: argparse.Namespace, out: Path) -> int:
         engine=getattr(args, "engine", None),
         progress=progress_printer(),
     )
-    if result.findings or (not result.ok and not result.messages):
-        sys.stdout.write(REPORTERS[args.format](result.findings, result.files))
+    shown = _worth_showing(result.findings, args.format)
+    if shown or (not result.ok and not result.messages):
+        sys.stdout.write(REPORTERS[args.format](shown, result.files))
+    if hints := len(result.findings) - len(shown):
+        sys.stderr.write(
+            f"cebase：另有 {hints} 条提示（例如留待市人社局用密钥核对的检查），"
+            "运行 cebase validate 可查看。\n"
+        )
     for message in result.messages:
         sys.stderr.write(f"cebase：{message}\n")
     if not result.ok:

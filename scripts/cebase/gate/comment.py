@@ -29,7 +29,7 @@ MARKER = "<!-- cebase-gate -->"
 REPORT_MAX_CHARS = 60_000
 STATUS_ZH = {"A": "新增", "M": "修改", "D": "删除", "R": "重命名", "T": "类型变更"}
 _FINDING_KEYS = {"path": str, "line": int, "col": int, "rule": str, "severity": str}
-_FORM_KEYS = {"uscc": str, "cycle": str, "forms": list, "file": str, "draft": bool}
+_FORM_KEYS = {"uscc": str, "cycle": str, "forms": list, "file": str, "draft": bool, "sealed": bool}
 _FORM_KEYS |= {"missing": list, "errors": int}
 # Where the workflow's upload step says the forms are: a run, or one artifact of it.
 ARTIFACT_URL = re.compile(
@@ -139,7 +139,12 @@ def _forms(report: Mapping[str, Any], url: str) -> list[str]:
     for p in report["forms"]:
         which = "、".join(f"附件{f}" for f in p["forms"])
         who = f"**{_md(names.get(p['uscc']) or p['uscc'])}** {p['cycle']} 年度{which}"
-        if not p["file"] and p["errors"]:
+        if not p["file"] and p["sealed"]:
+            out.append(
+                f"- {who}：未生成。表格要用到加密的个人信息，本次自动检查没有密钥，无法读取；"
+                f"市人社局审核人员会用密钥生成表格（`cebase form --identity`）。如需提前打印，请联系{contact}。"
+            )
+        elif not p["file"] and p["errors"]:
             out.append(
                 f"- {who}：未生成。材料还有 {p['errors']} 个错误（见下文），修正后会自动生成。"
             )
