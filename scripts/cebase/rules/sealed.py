@@ -20,9 +20,11 @@ from .privacy import ID_MESSAGE
 
 PERSONAL = ("institution", "application", "assessment")
 HOW_TO_SEAL = (
-    "请在本机运行 `cebase seal {path}` 加密后再提交；不能运行命令的单位请联系市人社局"
-    "专业技术人员管理科（0991-4656129）。已推送的明文仍留在提交历史中，也请告知市人社局处理。"
+    "请用本站“在线填表”重新生成此文件（表单会自动加密这些字段），或在本机运行 "
+    "`cebase seal {path}` 加密后再提交。已推送的明文仍留在提交历史中，也请告知市人社局处理。"
 )
+# Scans: the site's page seals them in the browser; `cebase seal` on the command line.
+HOW_TO_SEAL_SCAN = "请用本站“在线填表 › 加密扫描件”页面（或在本机运行 `cebase seal`）"
 SCHEMA_WAITING = "schema-sealed"  # the schema's checks of sealed fields (a checklist's "schema")
 
 
@@ -129,16 +131,16 @@ def _opened_type_problem(name: str, head: bytes) -> str:
 def _attachment_problem(pol: Policy, name: str, att: Attachment) -> str:
     if not name.endswith(SEALED_SUFFIX):
         return (
-            "本登记册要求附件加密后提交，这是未加密的文件。请在本机运行 "
-            f"`cebase seal` 加密此文件（得到 {name}{SEALED_SUFFIX}），删除原文件后再提交。"
+            f"本登记册要求附件加密后提交，这是未加密的文件。{HOW_TO_SEAL_SCAN}加密此文件，"
+            f"上传得到的 {name}{SEALED_SUFFIX}，并删除这个原文件。"
         )
     sealed = att.sealed
     if sealed.stanzas is None:
-        return "这不是有效的 age 加密文件。请用 `cebase seal` 重新加密原文件。"
+        return f"这不是有效的 age 加密文件。{HOW_TO_SEAL_SCAN}重新加密原文件后上传。"
     if sealed.stanzas != pol.expected():
         return (
             f"此文件加密给了 {describe(sealed.stanzas)} 接收方，与 {RECIPIENTS_PATH} 列出的 "
-            f"{describe(pol.expected())} 不一致。请用 `cebase seal` 重新加密原文件。"
+            f"{describe(pol.expected())} 不一致。{HOW_TO_SEAL_SCAN}重新加密原文件后上传。"
         )
     # Without a key that opens it, its content is the bureau's to check.
     return _opened_type_problem(name, sealed.head) if sealed.head is not None else ""
