@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cebase.loader import MAX_BYTES, load_yaml_bytes
+from cebase.loader import MAX_BYTES, load_yaml_bytes, load_yaml_text
 
 CASES = Path(__file__).parent / "fixtures" / "loader"
 # What a file that loads may still be refused for: one value's characters.
@@ -276,3 +276,21 @@ def test_a_duplicate_key_names_its_first_line_even_before_broken_text() -> None:
     result = load("a: 1\nb: 2\na: 3\nc: [\n")
     assert [f.rule for f in result.findings] == ["yaml-duplicate-key"]
     assert "第一次在第 1 行" in result.findings[0].message
+
+
+def test_sealed_values_are_placed_while_loading_as_a_second_parse_would_place_them() -> None:
+    """Every record of a sealed registry has a finding at its first sealed value: the
+    loader notes where armoured values stand, so no record is parsed twice for that."""
+    from cebase.document import positions
+
+    from .conftest import EXAMPLES
+
+    checked = 0
+    for path in sorted((EXAMPLES / "submissions").glob("*/institution.yaml")):
+        text = path.read_text("utf-8")
+        doc = load_yaml_text(path.name, text).document
+        assert doc is not None and doc.known
+        found = positions(text)[0]
+        assert {p: found[p] for p in doc.known} == doc.known
+        checked += len(doc.known)
+    assert checked >= 3 * 17  # three sealed fields in each demo institution

@@ -39,6 +39,9 @@ class Document:
     # Found again from ``text`` on the first ``pos``: only a document with a
     # finding to place needs them, and walking the events twice costs less.
     _positions: Positions | None = field(default=None, repr=False)
+    # Value positions noted while loading, for the few findings every record of a
+    # sealed registry has (where its sealed values stand): no second parse for them.
+    known: dict[Path_, tuple[int, int]] = field(default_factory=dict, repr=False)
     _forgotten: list[Path_] = field(default_factory=list, repr=False)
     _strings: Strings | None = field(default=None, repr=False)
 
@@ -83,8 +86,10 @@ class Document:
 
     def pos(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its nearest ancestor."""
-        table = self.key_pos if key else self.value_pos
         p = tuple(path)
+        if not key and p in self.known:
+            return self.known[p]
+        table = self.key_pos if key else self.value_pos
         while p:
             if p in table:
                 return table[p]

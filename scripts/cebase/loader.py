@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from .armour import BEGIN as ARMOUR_BEGIN
 from .document import Document, Parser, Path_, Strings, positions
 from .findings import Finding, field_path
 from .textcheck import (
@@ -314,6 +315,9 @@ class _Builder:
         if not isinstance(value, str) or not value:
             return
         style = ev.style
+        if style and value.startswith(ARMOUR_BEGIN):  # a sealed value: note where it stands
+            mark = ev.start_mark
+            self.doc.known[here] = (mark.line + 1, mark.column + 1)
         if style == '"':
             self.invisible(ev, here, value)
         if not style and value[0] in CURLY_OPEN and value[-1] in CURLY_CLOSE:
