@@ -23,7 +23,7 @@ from .document import Document
 from .findings import Finding, Severity
 from .idcodes import find_citizen_ids, redact_ids
 from .loader import load_yaml_file, unreadable
-from .seal import PLAIN, Facts, Keyring, SealedFile, read_policy
+from .seal import AGE_HEAD_BYTES, PLAIN, Facts, Keyring, SealedFile, read_policy
 from .textcheck import check_text
 
 SELF_REPORT_MAX_BYTES = 256 * 1024
@@ -141,14 +141,15 @@ class Attachment:
 
     def _load(self) -> tuple[int, bytes]:
         if self._header is None:
-            # One unbuffered open for both the size and the first bytes: a
-            # buffered reader would fill 8 KiB to hand back 16 bytes.
+            # One unbuffered open for the size and the first bytes (a sealed scan's:
+            # its whole age header): a buffered reader would fill 8 KiB for 16 bytes.
+            want = (
+                AGE_HEAD_BYTES if self.name.endswith(layout.SEALED_SUFFIX) else layout.SNIFF_BYTES
+            )
             with open(self.file, "rb", buffering=0) as fh:
                 size = os.fstat(fh.fileno()).st_size
-                head = fh.read(layout.SNIFF_BYTES)
-                while len(head) < layout.SNIFF_BYTES and (
-                    more := fh.read(layout.SNIFF_BYTES - len(head))
-                ):
+                head = fh.read(want)
+                while len(head) < want and (more := fh.read(want - len(head))):
                     head += more  # a raw read may come back short
             self._header = (size, head)
         return self._header
@@ -164,7 +165,7 @@ class Attachment:
     @functools.cached_property
     def sealed(self) -> SealedFile:
         """A sealed scan (name.pdf.age): its age header, and its first bytes if a key opens it."""
-        return (self.keys or PLAIN).open_file(self.file)
+        return (self.keys or PLAIN).open_file(self.file, self.head)
 
 
 @dataclass

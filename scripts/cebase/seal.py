@@ -350,11 +350,14 @@ class Keyring:
             return is_valid(doc.data, kind)
         return bool(_tolerant_validator(kind).is_valid(_unsealed_view(doc.data)))
 
-    def open_file(self, file: Path) -> SealedFile:
-        """A sealed scan's header, and its first bytes when one of the identities opens it."""
+    def open_file(self, file: Path, head: bytes | None = None) -> SealedFile:
+        """A sealed scan's header, and its first bytes when one of the identities opens it
+        (``head``: its first ``AGE_HEAD_BYTES``, when already read)."""
         try:
-            with open(file, "rb") as fh:
-                found = header_stanzas(fh.read(AGE_HEAD_BYTES))
+            if head is None:
+                with open(file, "rb") as fh:
+                    head = fh.read(AGE_HEAD_BYTES)
+            found = header_stanzas(head)
             if found is None or not self.identities:
                 return SealedFile(found)
             plain = pyrage.decrypt(file.read_bytes(), list(self.identities))
