@@ -100,3 +100,27 @@ def test_no_child_on_one_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_cores_counts_what_this_process_may_use() -> None:
     assert 1 <= speed.cores() <= (os.cpu_count() or 1)
+
+
+def _two_answers():
+    yield "states"
+    yield ["findings"]
+
+
+def _one_then_dies():
+    yield "states"
+    os._exit(1)
+
+
+def test_a_generator_answers_one_by_one(single_thread: None) -> None:
+    with speed.Child(_two_answers) as child:
+        assert child.next() == "states"
+        assert child.next() == ["findings"]
+        assert child.next() is None  # no more: reaped
+        assert child.pid == 0
+
+
+def test_an_answer_given_before_the_child_died_stands(single_thread: None) -> None:
+    with speed.Child(_one_then_dies) as child:
+        assert child.next() == "states"
+        assert child.next() is None

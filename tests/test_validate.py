@@ -57,11 +57,15 @@ def _loaded_values(loaded: validate.Loaded) -> list[Any]:
 
 
 def test_two_processes_load_what_one_loads(mixed: Path, single_thread: None) -> None:
-    one = validate.load(scan(mixed), split=False)
-    two = validate.load(scan(mixed), split=True)
+    one = validate.load(scan(mixed), now=NOW, split=False)
+    two = validate.load(scan(mixed), now=NOW, split=True)
+    assert two.child is not None and two.early  # the child went on to its share's rules
     assert _loaded_values(two) == _loaded_values(one)
-    assert validate.check(two, NOW) == validate.check(one, NOW)
-    assert any(f.rule.startswith("schema-") for f in validate.check(two, NOW).findings)
+    checked = validate.check(two)
+    assert checked == validate.check(one)
+    assert any(f.rule.startswith("schema-") for f in checked.findings)
+    assert any(f.path.startswith(tuple(two.early)) for f in checked.findings)
+    assert two.child.pid == 0  # reaped once its findings came
 
 
 def test_the_rules_beside_give_the_result_inline(
@@ -69,32 +73,55 @@ def test_the_rules_beside_give_the_result_inline(
 ) -> None:
     inline = validate.validate(scan(mixed), now=NOW)
     monkeypatch.setattr(validate, "SPLIT_AT", 0)
-    with validate.Checking(validate.load(scan(mixed)), NOW) as checking:
+    with validate.Checking(validate.load(scan(mixed), now=NOW)) as checking:
         assert checking.child is not None and checking.child.pid
+        assert checking.loaded.early  # and the loading child checks its own share
         assert checking.result() == inline
     assert inline.findings and inline.valid
 
 
+class _Failing:
+    """A child that never answers (it could not fork, or it died)."""
+
+    pid = 0
+
+    def __init__(self, work) -> None:
+        pass
+
+    def next(self):
+        return None
+
+    def result(self):
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def _dies_after_loading(reg, theirs, now):
+    yield [r.loaded() for r in theirs]
+    raise RuntimeError("the child died before its rules were done")
+
+
 def test_a_failed_child_is_made_good_inline(mixed: Path, monkeypatch) -> None:
-    class Failing:
-        pid = 0
-
-        def __init__(self, work) -> None:
-            pass
-
-        def result(self):
-            return None
-
-        def close(self) -> None:
-            pass
-
     inline = validate.validate(scan(mixed), now=NOW)
-    monkeypatch.setattr(validate.speed, "Child", Failing)
+    monkeypatch.setattr(validate.speed, "Child", _Failing)
     monkeypatch.setattr(validate, "SPLIT_AT", 0)
-    loaded = validate.load(scan(mixed))
-    assert validate.check(loaded, NOW) == inline
-    with validate.Checking(validate.load(scan(mixed)), NOW) as checking:
+    loaded = validate.load(scan(mixed), now=NOW)
+    assert not loaded.early
+    assert validate.check(loaded) == inline
+    with validate.Checking(validate.load(scan(mixed), now=NOW)) as checking:
         assert checking.result() == inline
+
+
+def test_a_child_that_dies_after_loading_is_made_good_inline(
+    mixed: Path, single_thread: None, monkeypatch
+) -> None:
+    inline = validate.validate(scan(mixed), now=NOW)
+    monkeypatch.setattr(validate, "_their_share", _dies_after_loading)
+    loaded = validate.load(scan(mixed), now=NOW, split=True)
+    assert loaded.early
+    assert validate.check(loaded) == inline
 
 
 def test_progress_reaches_the_total_once(mixed: Path) -> None:

@@ -24,8 +24,9 @@ import os
 import pickle
 import signal
 import threading
+import types
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -44,18 +45,19 @@ def available() -> bool:
 
 
 class Child(Generic[T]):
-    """``work()`` run in a forked child; ``result()`` waits for what it returned.
+    """``work()`` run in a forked child. Its answer comes back pickled through a pipe;
+    a generator's answers come back one by one, as it yields them.
 
-    Use it as a context manager, so that a child is never left behind when the
-    parent stops early.
+    ``next()`` waits for the next answer, ``result()`` for the first (kept). Use it
+    as a context manager, so that a child is never left behind when the parent
+    stops early.
     """
 
-    def __init__(self, work: Callable[[], T]) -> None:
+    def __init__(self, work: Callable[[], Any]) -> None:
         self.pid = 0
-        self._done = False
-        self._value: T | None = None
+        self._pipe: Any = None
+        self._first: list[Any] = []
         if not available():
-            self._done = True
             return
         read, write = os.pipe()
         pid = os.fork()
@@ -63,32 +65,40 @@ class Child(Generic[T]):
             os.close(read)
             _serve(work, write)
         os.close(write)
-        self.pid, self._read = pid, read
+        self.pid, self._pipe = pid, os.fdopen(read, "rb")
+
+    def next(self) -> Any | None:
+        """The child's next answer; None when it ran nowhere, failed or has no more."""
+        if self._pipe is None:
+            return None
+        head = self._pipe.read(_LENGTH)
+        size = int.from_bytes(head, "big") if len(head) == _LENGTH else -1
+        payload = self._pipe.read(size) if size >= 0 else b""
+        if size < 0 or len(payload) != size:  # the end, or a child that died mid-answer
+            self.close()
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # a garbled answer is no answer
+            self.close()
+            return None
 
     def result(self) -> T | None:
-        """What ``work`` returned, or None when it ran nowhere or failed."""
-        if self._done:
-            return self._value
-        self._done = True
-        with os.fdopen(self._read, "rb") as pipe:
-            payload = pipe.read()  # read to the end before waiting, or a full pipe blocks the child
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        if os.waitstatus_to_exitcode(status) == 0 and payload:
-            try:
-                self._value = pickle.loads(payload)
-            except Exception:  # a garbled answer is no answer
-                self._value = None
-        return self._value
+        """The child's only answer (kept), or None when it ran nowhere or failed; the
+        child is reaped once it has given it."""
+        if not self._first:
+            self._first.append(self.next())
+            self.close()
+        return self._first[0]
 
     def close(self) -> None:
-        """Stop a child whose result is no longer wanted."""
-        if self._done or not self.pid:
+        """Stop the child (if still running) and reap it; later answers are None."""
+        if self._pipe is None:
             return
-        self._done = True
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
-        os.close(self._read)
+        self._pipe.close()
+        self._pipe = None
         os.waitpid(self.pid, 0)
         self.pid = 0
 
@@ -99,17 +109,23 @@ class Child(Generic[T]):
         self.close()
 
 
-def _serve(work: Callable[[], T], write: int) -> None:
-    """The child's whole life: do the work, send the answer, leave without cleanup.
+_LENGTH = 8  # bytes of an answer's length before it
+
+
+def _serve(work: Callable[[], Any], write: int) -> None:
+    """The child's whole life: do the work, send each answer, leave without cleanup.
 
     ``os._exit`` skips the parent's exit handlers and buffered output, which
     belong to the parent alone.
     """
     code = 1
     try:
-        data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write, "wb") as pipe:
-            pipe.write(data)
+            answers = work()
+            for answer in answers if isinstance(answers, types.GeneratorType) else [answers]:
+                data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+                pipe.write(len(data).to_bytes(_LENGTH, "big") + data)
+                pipe.flush()
         code = 0
     except BaseException:  # the parent does the work itself
         pass

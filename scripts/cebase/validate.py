@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from . import schemas, speed
+from . import layout, schemas, speed
 from .findings import Finding
 from .registry import Record, Registry, scan
 from .rules import RULES, Context, run_rules
@@ -118,14 +119,25 @@ SPLIT_AT = 400
 
 @dataclass
 class Loaded:
-    """Records loaded and put to their schema; the rules not yet run."""
+    """Records loaded and put to their schema, for the rules of ``now``.
+
+    ``early``: the records whose rules a child is already running (it loaded
+    them, then went on to their rules); ``child`` still owes their findings.
+    """
 
     reg: Registry
     records: list[Record]
     wanted: list[str] | None
+    now: date | None = None
+    early: frozenset[str] = frozenset()
+    child: speed.Child[Any] | None = None
 
     def valid(self) -> frozenset[str]:
         return frozenset(r.relpath for r in self.records if r.valid)
+
+    def ours(self) -> list[Record]:
+        """The records whose rules are still to run here."""
+        return [r for r in self.records if r.relpath not in self.early]
 
 
 def _load_inline(records: list[Record], progress: Progress | None, step: int, total: int) -> None:
@@ -135,53 +147,92 @@ def _load_inline(records: list[Record], progress: Progress | None, step: int, to
             progress(min(count * step, total - 1), total)
 
 
+def _shares(records: list[Record]) -> tuple[list[Record], list[Record], list[Record]]:
+    """(the cycles' records, ours, theirs): whole institutions to each process in turn,
+    so that the rules of a share read only its own records and the cycles."""
+    groups: dict[tuple[str, ...], list[Record]] = {}
+    for rec in records:
+        groups.setdefault(tuple(rec.relpath.split("/")[:2]), []).append(rec)
+    first = [r for key, recs in groups.items() if key[0] == layout.CYCLES for r in recs]
+    rest = [recs for key, recs in groups.items() if key[0] != layout.CYCLES]
+    return first, [r for g in rest[::2] for r in g], [r for g in rest[1::2] for r in g]
+
+
+def _their_share(reg: Registry, theirs: list[Record], now: date | None) -> Iterator[Any]:
+    """The child's share: its records loaded (sent at once), then their rules' findings."""
+    yield [r.loaded() for r in theirs]
+    ctx = Context.build(reg, now)
+    yield [f for r in theirs for f in check_record(r, ctx)[0]]
+
+
 def load(
     reg: Registry,
     paths: Iterable[str] | None = None,
     *,
+    now: date | None = None,
     progress: Progress | None = None,
     split: bool | None = None,
 ) -> Loaded:
     """Load the records under ``paths`` (all when None) and ask each its schema.
 
-    A large registry is loaded by two processes, each taking every other
-    record (``split``: force or forbid it); the child's values come back whole.
+    A large registry is loaded by two processes (``split``: force or forbid
+    it): a child takes every other institution, hands its values back whole,
+    and goes on to their rules for ``now`` while this process works.
     """
     wanted = None if paths is None else [p.strip("/") for p in paths]
     records = list(records_for(reg, wanted))
     split = len(records) >= SPLIT_AT if split is None else split
-    theirs = records[1::2] if split else []
+    first, ours, theirs = _shares(records) if split else (records, [], [])
+    total = len(records)
     with speed.no_gc_pauses():
-        child = speed.Child(lambda: [r.loaded() for r in theirs]) if theirs else None
+        _load_inline(first, None, 1, total)  # the cycles: the child reads them too
+        child = speed.Child(lambda: _their_share(reg, theirs, now)) if theirs else None
         try:
-            _load_inline(
-                records[::2] if split else records, progress, 2 if split else 1, len(records)
-            )
-            states = child.result() if child is not None else None
-        finally:
+            _load_inline(ours, progress, 2, total)
+            states = child.next() if child is not None else None
+        except BaseException:
             if child is not None:
                 child.close()
-        if states is None:  # no child, or it failed: load its share here
-            _load_inline(theirs, None, 1, len(records))
+            raise
+        if states is None:  # no child, or it failed: its share is loaded here
+            child = None
+            _load_inline(theirs, None, 1, total)
         else:
             for rec, state in zip(theirs, states, strict=True):
                 rec.adopt(state)
     if progress is not None and records:
-        progress(len(records), len(records))
-    return Loaded(reg, records, wanted)
+        progress(total, total)
+    early = frozenset(r.relpath for r in theirs) if child is not None else frozenset()
+    return Loaded(reg, records, wanted, now, early, child)
 
 
-def check(loaded: Loaded, now: date | None = None) -> Result:
-    """The rules over loaded records, merged with what loading and the schema found."""
+def _rules(loaded: Loaded, records: list[Record]) -> list[Finding]:
+    """Every finding of ``records`` (loading's, the schema's, the rules')."""
+    ctx = Context.build(loaded.reg, loaded.now)
+    found: list[Finding] = []
+    with speed.no_gc_pauses():
+        for rec in records:
+            found += check_record(rec, ctx)[0]
+    return found
+
+
+def _result(loaded: Loaded, ours: list[Finding]) -> Result:
+    """Our findings with the child's (or, if it failed, the same made here) and the layout's."""
     reg, records, wanted = loaded.reg, loaded.records, loaded.wanted
     findings = [f for f in reg.layout if _in(f.path, wanted)]
     if wanted is not None:
         findings += _unmatched(reg, wanted, records)
-    ctx = Context.build(reg, now)
-    with speed.no_gc_pauses():
-        for rec in records:
-            findings += check_record(rec, ctx)[0]
-    return Result(sorted(set(findings)), len(records), loaded.valid())
+    theirs = loaded.child.next() if loaded.child is not None else None
+    if loaded.child is not None:
+        loaded.child.close()
+    if theirs is None and loaded.early:
+        theirs = _rules(loaded, [r for r in records if r.relpath in loaded.early])
+    return Result(sorted(set(findings + ours + (theirs or []))), len(records), loaded.valid())
+
+
+def check(loaded: Loaded) -> Result:
+    """The rules over loaded records, merged with what loading and the schema found."""
+    return _result(loaded, _rules(loaded, loaded.ours()))
 
 
 def validate(
@@ -195,7 +246,7 @@ def validate(
 
     ``progress(done, total)`` is called now and then on long runs.
     """
-    return check(load(reg, paths, progress=progress), now)
+    return check(load(reg, paths, now=now, progress=progress))
 
 
 class Checking:
@@ -207,10 +258,11 @@ class Checking:
     inline when the result is asked.
     """
 
-    def __init__(self, loaded: Loaded, now: date | None) -> None:
-        self.loaded, self.now = loaded, now
+    def __init__(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        ours = loaded.ours()
         big = len(loaded.records) >= SPLIT_AT
-        self.child = speed.Child(lambda: check(loaded, now)) if big else None
+        self.child = speed.Child(lambda: _rules(loaded, ours)) if big else None
         self._result: Result | None = None
 
     @property
@@ -221,7 +273,8 @@ class Checking:
     def result(self) -> Result:
         if self._result is None:
             got = self.child.result() if self.child is not None else None
-            self._result = got if got is not None else check(self.loaded, self.now)
+            ours = got if got is not None else _rules(self.loaded, self.loaded.ours())
+            self._result = _result(self.loaded, ours)
         return self._result
 
     def __enter__(self) -> Checking:
@@ -230,6 +283,8 @@ class Checking:
     def __exit__(self, *exc: object) -> None:
         if self.child is not None:
             self.child.close()
+        if self.loaded.child is not None:
+            self.loaded.child.close()
 
 
 def validate_root(

@@ -188,8 +188,8 @@ def build_site(
     watch = Stopwatch()
     watch.announce = progress
     with watch.stage("validate"):
-        loaded = load(scan(root))
-    with speed.frozen_heap(), Checking(loaded, now) as checking:
+        loaded = load(scan(root), now=now)
+    with speed.frozen_heap(), Checking(loaded) as checking:
 
         def verdict() -> Result:
             if not checking.done:
