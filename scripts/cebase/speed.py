@@ -2,9 +2,11 @@
 the loaded values. Each earns its place in a benchmark (``tests/bench/bench_site.py``,
 ``bench_validate.py``) on a two-core machine:
 
-- loading half of a large registry, and the site build's rules (run while the
-  statuses and pages are made), in a forked child: it sees the parent's loaded
-  values without copying them, and only its result comes back, pickled through a pipe;
+- forked children: one loads every other institution of a large registry, sends
+  the values back and goes on to their rules; in the site build, another runs
+  the rules of the rest while the statuses and pages are made. A child sees the
+  parent's loaded values without copying them; only its answers come back,
+  pickled through a pipe;
 - no collector pauses while a registry is loaded and checked, and the loaded
   values frozen out of its reach while the site is made from them: a registry
   is millions of long-lived objects that make no cycles, and each full
