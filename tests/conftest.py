@@ -53,3 +53,13 @@ def run_cli(capsys: pytest.CaptureFixture[str]):
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def single_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked children allowed, whatever this machine's CPUs: the mechanics are tested."""
+    from cebase import speed
+
+    monkeypatch.setattr(speed, "cores", lambda: 2)
+    if not speed.available():
+        pytest.skip("another thread runs in this test process: forking is refused")

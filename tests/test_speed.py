@@ -11,13 +11,6 @@ import pytest
 from cebase import speed
 
 
-@pytest.fixture
-def single_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(speed, "cores", lambda: 2)  # the mechanics, on any machine
-    if not speed.available():
-        pytest.skip("another thread runs in this test process: forking is refused")
-
-
 def test_answer_comes_from_another_process(single_thread: None) -> None:
     with speed.Child(os.getpid) as child:
         pid = child.result()

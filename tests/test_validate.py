@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cebase import speed, validate
+from cebase import validate
 from cebase.armour import Sealed
 from cebase.registry import scan
 
@@ -29,13 +29,6 @@ def mixed(tmp_path: Path) -> Path:
         dirs_exist_ok=True,
     )
     return root
-
-
-@pytest.fixture
-def single_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(speed, "cores", lambda: 2)  # the mechanics, on any machine
-    if not speed.available():
-        pytest.skip("another thread runs in this test process: forking is refused")
 
 
 def _plain(value: Any) -> Any:

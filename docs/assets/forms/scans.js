@@ -2,13 +2,13 @@
  * (scripts/cebase/seal.py). Each chosen file is first checked as the registry checks an
  * attachment (size, type by its first bytes, extension: forms/attachments.json, which the
  * site build writes from layout.py), then encrypted with the vendored age-encryption to
- * the bureau's recipients (forms/recipients.json). Nothing leaves the page. */
+ * the bureau's recipients (forms/recipients.json), loaded as seal.js loads it. Nothing
+ * leaves the page. */
 (function () {
   "use strict";
 
   var SCRIPT = document.currentScript;
   var SITE = new URL("../../", SCRIPT.src); // assets/forms/scans.js -> the site's root
-  var LIBRARY = new URL("vendor/age-encryption.min.js", SCRIPT.src);
   var MB = 1048576;
 
   function el(tag, attrs, children) {
@@ -28,21 +28,6 @@
       if (!r.ok) throw new Error(path + "：" + r.status);
       return r.json();
     });
-  }
-
-  var loading = null;
-  function library() {
-    if (window.age) return Promise.resolve(window.age);
-    if (!loading) {
-      loading = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = LIBRARY.href;
-        s.onload = function () { window.age ? resolve(window.age) : reject(new Error("加密程序未加载")); };
-        s.onerror = function () { loading = null; reject(new Error("无法加载加密程序")); };
-        document.head.appendChild(s);
-      });
-    }
-    return loading;
   }
 
   function hex(bytes) {
@@ -107,7 +92,7 @@
       var bad = typeProblem(file.name, bytes.subarray(0, 16), rules);
       if (bad) return refuse("未加密。" + bad, "refused");
       status.textContent = "正在加密……";
-      return library().then(function (age) {
+      return window.CebaseSeal.library().then(function (age) {
         var e = new age.Encrypter();
         recipients.forEach(function (r) { e.addRecipient(r); });
         return e.encrypt(bytes);

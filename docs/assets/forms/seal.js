@@ -124,5 +124,5 @@
     };
   }
 
-  root.CebaseSeal = { sealer: sealer, shapes: shapes };
+  root.CebaseSeal = { sealer: sealer, shapes: shapes, library: library };
 })(typeof globalThis !== "undefined" ? globalThis : this);
