@@ -179,11 +179,10 @@ def build_site(
 ) -> BuildResult:
     """Validate the registry at ``root``; if clean, build its site into ``out``.
 
-    ``progress(stage)`` is told each stage's name as it starts.
-
     The records are loaded and put to their schema first; the rules then run
     beside the statuses and the staged pages (``validate.Checking``), and the
-    engine starts only once they found no error.
+    engine starts only once they found no error. ``progress(stage)`` is told
+    each stage's name as it starts.
     """
     watch = Stopwatch()
     watch.announce = progress
