@@ -7,9 +7,9 @@
 (function () {
   "use strict";
 
-  var SCRIPT = document.currentScript;
-  var SITE = new URL("../../", SCRIPT.src); // assets/forms/forms.js -> the site's root
   var W = window.CebaseYaml;
+  var el = window.CebaseDom.el;
+  var getJSON = window.CebaseDom.getJSON;
 
   var KINDS = {
     institution: {
@@ -33,26 +33,9 @@
   var FORMAT_NAMES = { date: "日期（YYYY-MM-DD，且须是真实日期）", email: "电子邮箱", uri: "网址" };
   var uid = 0;
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else if (attrs[k] !== undefined && attrs[k] !== null && attrs[k] !== false) node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-    return node;
-  }
-
   function nextId(prefix) {
     uid += 1;
     return "cf-" + prefix + "-" + uid;
-  }
-
-  function getJSON(path) {
-    return fetch(new URL(path, SITE)).then(function (r) {
-      if (!r.ok) throw new Error(path + "：" + r.status);
-      return r.json();
-    });
   }
 
   /* ---------------------------------------------------------------- fields

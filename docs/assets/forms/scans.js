@@ -7,28 +7,9 @@
 (function () {
   "use strict";
 
-  var SCRIPT = document.currentScript;
-  var SITE = new URL("../../", SCRIPT.src); // assets/forms/scans.js -> the site's root
+  var el = window.CebaseDom.el;
+  var getJSON = window.CebaseDom.getJSON;
   var MB = 1048576;
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) {
-      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-    });
-    return node;
-  }
-
-  function getJSON(path) {
-    return fetch(new URL(path, SITE)).then(function (r) {
-      if (!r.ok) throw new Error(path + "：" + r.status);
-      return r.json();
-    });
-  }
 
   function hex(bytes) {
     return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
